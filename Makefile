@@ -1,0 +1,64 @@
+# openifc: a thin front end over CMake/CTest, Verilator and Yosys.
+# `make help` lists the targets. `make run` and `make test` install what is missing first.
+
+BUILD      ?= build
+GENERATOR  ?= Ninja
+JOBS       ?= $(shell nproc)
+CORE       ?= configs/core/default.json
+SANITIZE   ?= OFF
+TEST       ?=
+PAGES      ?= 64
+
+# Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
+DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
+            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
+
+.PHONY: help deps build run test sim lint wave bench synth clean
+
+help: ## List the targets
+	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: BUILD=$(BUILD) CORE=$(CORE) SANITIZE=$(SANITIZE) TEST=<gtest filter> PAGES=$(PAGES)"
+
+deps: ## Install missing Debian packages (idempotent; quick when all are there)
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all $(words $(DEB_PKGS)) packages present"; fi
+
+$(BUILD)/build.ninja $(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja ## Configure and build everything (RTL models, libraries, ifc CLI, tests)
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build ## Main demonstration: a multi-plane sequential read through the RTL page buffers
+	$(BUILD)/ifc read --pages $(PAGES)
+
+test: build ## Build and run the whole test suite (ctest)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|system'
+
+lint: deps ## verilator --lint-only -Wall on every module as top
+	scripts/lint.sh
+
+wave: build ## Re-run one test with FST tracing: make wave TEST=<Suite.Test>
+	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest -N lists the names)"; exit 2; }
+	scripts/wave.sh $(BUILD) "$(TEST)"
+
+bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
+	scripts/bench.sh $(BUILD)
+
+synth: deps ## Yosys + osu018 area of every block (reports under build/synth/)
+	scripts/synth.sh $(BUILD)
+
+clean: ## Remove the build directory
+	rm -rf $(BUILD)

@@ -1,0 +1,16 @@
+// Shared helpers of the ifc CLI subcommands.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace ifc::cli {
+
+/// Writes `j` (pretty-printed) to `path`, creating its directory; throws CLI::RuntimeError on failure.
+void write_json(const std::string& path, const nlohmann::json& j);
+
+void add_read_command(CLI::App& app);
+
+}  // namespace ifc::cli
