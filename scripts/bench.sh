@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmarks. Each prints its figures and saves them as JSON under <build>/bench/.
+#   read_path: a long multi-plane sequential read through the RTL page buffers on the default die.
+#              Target: sustained bandwidth >= 99% of planes x page bytes / tR.
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+out="$build/bench"
+mkdir -p "$out"
+
+echo "== read_path: 256 pages per plane, default die, cache read"
+"$build/ifc" read --pages 256 --json "$out/read_path.json"
+echo "== read_path_plain: 32 pages per plane, plain page read (no cache), for comparison"
+"$build/ifc" read --pages 32 --no-cache --json "$out/read_path_plain.json"
+
+python3 - "$out" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+r = json.loads((out / "read_path.json").read_text())
+p = json.loads((out / "read_path_plain.json").read_text())
+target = 0.99
+ok = r["nand_bw_utilization"] >= target
+summary = {
+    "read_path_utilization": r["nand_bw_utilization"],
+    "read_path_target": target,
+    "read_path_target_met": ok,
+    "plain_read_utilization": p["nand_bw_utilization"],
+    "sim_cycles_per_s": r["sim_cycles_per_s"],
+}
+(out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+print()
+print(f"read path utilization  {100*r['nand_bw_utilization']:.2f}%  (target >= {100*target:.0f}%: {'MET' if ok else 'NOT MET'})")
+print(f"plain read (no cache)  {100*p['nand_bw_utilization']:.2f}%")
+print(f"simulation speed       {r['sim_cycles_per_s']/1e6:.2f} M cycles/s")
+print(f"saved: {out}/read_path.json {out}/read_path_plain.json {out}/summary.json")
+PY
