@@ -5,3 +5,4 @@ rtl/ifc_sram_1r1w.sv
 rtl/ifc_page_buffer.sv
 rtl/ifc_plane_lane.sv
 rtl/ifc_read_path.sv
+rtl/ifc_ecc_checker.sv

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "verilated.h"
-#if VM_TRACE
+#if IFC_VM_TRACE
 #include "verilated_fst_c.h"
 #endif
 
@@ -47,7 +47,11 @@ class RtlSim {
 
   ~RtlSim() {
     close_trace();
+    // Verilator destroys a model's scopes through the thread's current context; make it ours, as
+    // another RtlSim constructed later on this thread may already be gone.
+    Verilated::threadContextp(ctx_.get());
     if (top_) top_->final();
+    top_.reset();
   }
 
   RtlSim(const RtlSim&) = delete;
@@ -85,7 +89,7 @@ class RtlSim {
   /// True when an assertion or $error fired.
   bool error() const { return ctx_->gotError(); }
   bool tracing() const {
-#if VM_TRACE
+#if IFC_VM_TRACE
     return trace_ != nullptr;
 #else
     return false;
@@ -94,7 +98,7 @@ class RtlSim {
   const std::string& trace_path() const { return trace_path_; }
 
   void open_trace(const std::string& path) {
-#if VM_TRACE
+#if IFC_VM_TRACE
     std::filesystem::path p(path);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     ctx_->traceEverOn(true);
@@ -108,7 +112,7 @@ class RtlSim {
   }
 
   void close_trace() {
-#if VM_TRACE
+#if IFC_VM_TRACE
     if (trace_) {
       trace_->close();
       trace_.reset();
@@ -128,14 +132,14 @@ class RtlSim {
     dump();
   }
   void dump() {
-#if VM_TRACE
+#if IFC_VM_TRACE
     if (trace_) trace_->dump(ctx_->time());
 #endif
   }
 
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<V> top_;
-#if VM_TRACE
+#if IFC_VM_TRACE
   std::unique_ptr<VerilatedFstC> trace_;
 #endif
   std::string trace_path_;

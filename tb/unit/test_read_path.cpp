@@ -144,12 +144,15 @@ TEST_P(ReadPathRandom, ConstrainedRandomBackpressureLosesNothing) {
   o.cache = rng() % 4 != 0;
   o.ready_prob = std::uniform_real_distribution<double>(0.2, 1.0)(rng);
   o.credit_delay_max = rng() % 3 == 0 ? 0 : static_cast<unsigned>(rng() % 100);
-  std::printf("pages %u start %u cache %d ready %.2f credit_delay %u tR %.0f ns\n", o.num_pages, o.start_page,
-              int(o.cache), o.ready_prob, o.credit_delay_max, cfg.t_read_ns);
+  std::printf("pages %u start %u cache %d ready %.2f credit_delay %u tR %llu ns\n", o.num_pages, o.start_page,
+              int(o.cache), o.ready_prob, o.credit_delay_max,
+              static_cast<unsigned long long>(cfg.t_read_ns));
   const auto r = run_sequential_read(sim(), nand, o);
   expect_clean(r);
   EXPECT_EQ(r.sink.pages, uint64_t(o.num_pages) * IFC_RTL_PLANES);
-  if (o.ready_prob < 1.0) EXPECT_GT(r.sink.stall_cycles, 0u);
+  if (o.ready_prob < 1.0) {
+    EXPECT_GT(r.sink.stall_cycles, 0u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, ReadPathRandom, ::testing::Range(0, 8));
