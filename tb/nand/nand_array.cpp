@@ -428,7 +428,8 @@ void NandArray::set_procedural_source(ProceduralSource source) {
 }
 
 void NandArray::fill_procedural_seeded(uint64_t seed) {
-  set_procedural_source([seed](const Address& a, uint8_t* page, size_t len) { seeded_page_contents(seed, a, page, len); });
+  set_procedural_source(
+      [seed](const Address& a, uint8_t* page, size_t len) { seeded_page_contents(seed, a, page, len); });
 }
 
 void NandArray::seeded_page_contents(uint64_t seed, const Address& a, uint8_t* page, size_t len) {

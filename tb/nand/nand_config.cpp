@@ -161,7 +161,9 @@ RberModel parse_errors(const json& j, const std::string& origin, RberModel e) {
 }
 
 std::vector<BlockAddress> parse_bad_blocks(const json& j, const std::string& origin) {
-  if (!j.is_array()) fail(origin, "bad_blocks", j.dump(), "must be an array of {\"die\", \"plane\", \"block\"} objects");
+  if (!j.is_array()) {
+    fail(origin, "bad_blocks", j.dump(), "must be an array of {\"die\", \"plane\", \"block\"} objects");
+  }
   std::vector<BlockAddress> out;
   for (size_t i = 0; i < j.size(); ++i) {
     const json& b = j[i];

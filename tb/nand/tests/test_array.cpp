@@ -232,7 +232,11 @@ TEST_F(NandArrayTest, AddressOutOfRangeEverywhereWithoutSideEffects) {
   const auto d = page(1);
   ASSERT_EQ(prog({0, 0, 0, 0}, d), Status::Ok);
   const auto before = snapshot(a);
-  const Address bad[] = {{2, 0, 0, 0}, {0, 4, 0, 0}, {0, 0, 8, 0}, {0, 0, 0, 16}, {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX}};
+  const Address bad[] = {{2, 0, 0, 0},
+                         {0, 4, 0, 0},
+                         {0, 0, 8, 0},
+                         {0, 0, 0, 16},
+                         {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX}};
   std::vector<uint8_t> o = {7};
   std::vector<std::vector<uint8_t>> mo;
   for (const auto& addr : bad) {
@@ -479,7 +483,9 @@ TEST_F(NandArrayTest, StuckBitsAreForcedOnReadOnly) {
 TEST_F(NandArrayTest, StuckBitsApplyAfterRandomFlips) {
   const Address p{0, 0, 0, 0};
   a.set_fixed_rber(0.5);  // every read flips about half the bits
-  for (uint32_t bit = 0; bit < a.page_bytes() * 8; bit += 7) ASSERT_EQ(a.inject_stuck_bit(p, bit, bit % 2 == 0), Status::Ok);
+  for (uint32_t bit = 0; bit < a.page_bytes() * 8; bit += 7) {
+    ASSERT_EQ(a.inject_stuck_bit(p, bit, bit % 2 == 0), Status::Ok);
+  }
   for (int r = 0; r < 20; ++r) {
     ReadInfo info;
     ASSERT_EQ(read_idle(p, out), Status::Ok);

@@ -82,7 +82,8 @@ TEST_P(RberRate, MeasuredFlipRateMatchesConfiguredRate) {
   const uint64_t page_bits = a.page_bytes() * 8ULL;
   std::vector<double> per_read;
   for (int r = 0; r < reads; ++r) {
-    const Address addr{0, static_cast<uint32_t>(r % 2), static_cast<uint32_t>((r / 2) % 8), static_cast<uint32_t>(r % 16)};
+    const auto u = static_cast<uint32_t>(r);
+    const Address addr{0, u % 2, (u / 2) % 8, u % 16};
     std::vector<uint8_t> clean, out;
     ASSERT_EQ(a.peek(addr, clean), Status::Ok);
     ReadInfo info;
@@ -171,7 +172,8 @@ TEST(RberModel, RberUsedFollowsTheFormula) {
   for (int i = 0; i < 5; ++i) ASSERT_EQ(a.read(p, kUntimed, out), Status::Ok);
   ReadInfo info;
   ASSERT_EQ(a.read(p, kUntimed, out, &info, 3), Status::Ok);
-  const double expected = 2e-5 * (1 + 3e-5 * std::pow(7.0, 1.5)) * (1 + 0.02 * 40.0) * (1 + 1e-3 * 5) * std::pow(0.6, 3);
+  const double expected =
+      2e-5 * (1 + 3e-5 * std::pow(7.0, 1.5)) * (1 + 0.02 * 40.0) * (1 + 1e-3 * 5) * std::pow(0.6, 3);
   EXPECT_NEAR(info.rber_used, expected, 1e-12 * expected);
   EXPECT_NEAR(a.rber(p, 0), expected / std::pow(0.6, 3) * (1 + 1e-3 * 6) / (1 + 1e-3 * 5), 1e-12 * expected);
   // Another block of the same plane: fresh, no reads.
