@@ -13,7 +13,22 @@ namespace {
 
 BchCode make_bch(const SegmentFormat& fmt) {
   if (fmt.payload_bytes == 0) throw std::invalid_argument("SegmentFormat: payload_bytes must be > 0");
-  const uint64_t k_bits = 8ull * fmt.payload_bytes + (fmt.crc ? 8ull * SegmentCodec::kCrcBytes : 0);
+  // The whole segment (payload + slot) is one codeword with the parity at its end: the message is
+  // the payload and the first slot_bytes - parity_bytes slot bytes.
+  const BchCode probe(fmt.m, fmt.t, 1);
+  if (probe.parity_bits() % 8 != 0) {
+    throw std::invalid_argument("SegmentFormat: m=" + std::to_string(fmt.m) + ", t=" + std::to_string(fmt.t) +
+                                " gives " + std::to_string(probe.parity_bits()) +
+                                " parity bits; the segment format needs a multiple of 8 (the codeword fills the "
+                                "segment exactly)");
+  }
+  const uint64_t pb = probe.parity_bytes();
+  if (pb + SegmentCodec::kCrcBytes > fmt.slot_bytes) {
+    throw std::invalid_argument("SegmentFormat: " + std::to_string(pb) + " parity bytes (m=" + std::to_string(fmt.m) +
+                                ", t=" + std::to_string(fmt.t) + ") + " + std::to_string(SegmentCodec::kCrcBytes) +
+                                " CRC bytes do not fit a " + std::to_string(fmt.slot_bytes) + "-byte slot");
+  }
+  const uint64_t k_bits = 8ull * (uint64_t{fmt.payload_bytes} + fmt.slot_bytes - pb);
   if (k_bits > UINT32_MAX) throw std::invalid_argument("SegmentFormat: payload_bytes too large");
   return BchCode(fmt.m, fmt.t, static_cast<uint32_t>(k_bits));
 }
@@ -31,31 +46,22 @@ const char* to_string(SegmentOutcome outcome) {
   return "?";
 }
 
-SegmentCodec::SegmentCodec(const SegmentFormat& fmt) : fmt_(fmt), bch_(make_bch(fmt)) {
-  if (static_cast<uint64_t>(bch_.parity_bytes()) + kCrcBytes > fmt_.slot_bytes) {
-    throw std::invalid_argument("SegmentFormat: " + std::to_string(bch_.parity_bytes()) +
-                                " parity bytes (m=" + std::to_string(fmt_.m) + ", t=" + std::to_string(fmt_.t) +
-                                ") + " + std::to_string(kCrcBytes) + " CRC bytes do not fit a " +
-                                std::to_string(fmt_.slot_bytes) + "-byte slot");
-  }
+SegmentCodec::SegmentCodec(const SegmentFormat& fmt) : fmt_(fmt), bch_(make_bch(fmt)) {}
+
+std::vector<uint8_t> SegmentCodec::message(const uint8_t* payload, const uint8_t* slot) const {
+  std::vector<uint8_t> msg(payload, payload + fmt_.payload_bytes);
+  msg.insert(msg.end(), slot, slot + parity_offset());
+  return msg;
 }
 
 void SegmentCodec::encode_segment(const uint8_t* payload, uint8_t* slot) const {
-  const uint32_t pb = bch_.parity_bytes();
-  const uint32_t p = bch_.parity_bits();
   std::fill(slot, slot + fmt_.slot_bytes, uint8_t{0xFF});
-  uint8_t crc_le[kCrcBytes];
   if (fmt_.crc) {
     const uint32_t crc = crc32c(payload, fmt_.payload_bytes);
-    for (uint32_t b = 0; b < kCrcBytes; ++b) crc_le[b] = static_cast<uint8_t>(crc >> (8 * b));
-    std::copy(crc_le, crc_le + kCrcBytes, slot + crc_offset());
-    std::vector<uint8_t> msg(payload, payload + fmt_.payload_bytes);
-    msg.insert(msg.end(), crc_le, crc_le + kCrcBytes);
-    bch_.encode(msg.data(), slot);
-  } else {
-    bch_.encode(payload, slot);
+    for (uint32_t b = 0; b < kCrcBytes; ++b) slot[crc_offset() + b] = static_cast<uint8_t>(crc >> (8 * b));
   }
-  if (p % 8 != 0) slot[pb - 1] |= static_cast<uint8_t>(0xFFu << (p % 8));  // unused parity bits -> 1
+  const std::vector<uint8_t> msg = message(payload, slot);
+  bch_.encode(msg.data(), slot + parity_offset());
 }
 
 uint32_t SegmentCodec::count_zero_bits(const uint8_t* payload, const uint8_t* slot) const {
@@ -68,10 +74,9 @@ uint32_t SegmentCodec::count_zero_bits(const uint8_t* payload, const uint8_t* sl
 SegmentDecodeResult SegmentCodec::decode_segment(const uint8_t* payload, const uint8_t* slot) const {
   SegmentDecodeResult res;
   const uint32_t pl = fmt_.payload_bytes;
-  // BCH message (payload [|| crc]) and parity, copied so the inputs stay untouched.
-  std::vector<uint8_t> msg(payload, payload + pl);
-  if (fmt_.crc) msg.insert(msg.end(), slot + crc_offset(), slot + crc_offset() + kCrcBytes);
-  std::vector<uint8_t> parity(slot, slot + bch_.parity_bytes());
+  // BCH message (payload || CRC field || filler) and parity, copied so the inputs stay untouched.
+  std::vector<uint8_t> msg = message(payload, slot);
+  std::vector<uint8_t> parity(slot + parity_offset(), slot + fmt_.slot_bytes);
 
   if (bch_.is_codeword(msg.data(), parity.data())) {
     res.outcome = SegmentOutcome::Clean;
@@ -97,7 +102,7 @@ SegmentDecodeResult SegmentCodec::decode_segment(const uint8_t* payload, const u
 
   if (fmt_.crc) {
     uint32_t stored = 0;
-    for (uint32_t b = 0; b < kCrcBytes; ++b) stored |= uint32_t{msg[pl + b]} << (8 * b);
+    for (uint32_t b = 0; b < kCrcBytes; ++b) stored |= uint32_t{msg[pl + crc_offset() + b]} << (8 * b);
     if (crc32c(msg.data(), pl) != stored) {
       res.outcome = SegmentOutcome::CrcMismatch;
       res.payload.assign(payload, payload + pl);
@@ -135,12 +140,8 @@ SegmentBitLocation SegmentCodec::locate(uint32_t stream_bit) const {
   }
   const uint32_t payload_bits = 8 * fmt_.payload_bytes;
   if (stream_bit < payload_bits) return {false, stream_bit / 8, stream_bit % 8};
-  if (stream_bit < bch_.k_bits()) {  // CRC field (crc on)
-    const uint32_t c = stream_bit - payload_bits;
-    return {true, crc_offset() + c / 8, c % 8};
-  }
-  const uint32_t j = stream_bit - bch_.k_bits();
-  return {true, j / 8, j % 8};
+  const uint32_t c = stream_bit - payload_bits;  // the slot streams in byte order, parity last
+  return {true, c / 8, c % 8};
 }
 
 void encode_page(const SegmentFormat& fmt, const uint8_t* page_data, size_t data_bytes, uint8_t* spare,

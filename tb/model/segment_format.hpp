@@ -3,28 +3,25 @@
 /// \brief On-flash segment format: payload in the page data area, BCH parity (+ optional CRC-32C)
 /// in a fixed-size slot of the page's spare area, and the decode policy (incl. erased segments).
 ///
-/// ## Layout
+/// ## Layout (the whole segment is one BCH codeword, in stream order)
 /// - Page data area: segments back to back; segment s is bytes [s*P, (s+1)*P), P = payload_bytes.
 ///   floor(data_bytes / P) segments per page; leftover data bytes (if P does not divide the page)
 ///   belong to no segment.
 /// - Spare area: slot s is bytes [s*S, (s+1)*S) from spare offset 0, S = slot_bytes (16 by default).
 ///   Spare bytes after the last slot are written 0xFF.
-/// - Within a slot (default S = 16, parity 12 bytes):
-///     bytes [0, ceil(p/8))      BCH parity, parity bit j at (slot[j/8] >> (j%8)) & 1 (bch.hpp order);
-///                               unused high bits of the last parity byte are written 1
-///     bytes [ceil(p/8), S-4)    unused, written 0xFF
-///     bytes [S-4, S)            crc on:  CRC-32C of the payload, little-endian
-///                               crc off: 0xFF 0xFF 0xFF 0xFF
-///   The CRC field is reserved whether or not the CRC is on (the layout does not move with the
-///   option), so the format requires ceil(p/8) + 4 <= S.
-/// - BCH message (bch.hpp stream order): crc off: the payload (k = 8P bits);
-///   crc on: payload || the 4 CRC bytes (k = 8P + 32 bits), so the BCH also protects the CRC.
-///   Stream bit i maps to: payload byte i/8 bit i%8 for i < 8P; CRC byte (i-8P)/8, i.e. slot byte
-///   S-4+(i-8P)/8, bit i%8 for 8P <= i < k (crc on); slot byte (i-k)/8 bit (i-k)%8 for i >= k.
-///   So a streaming checker divides, in this order: the payload bytes, then (crc on) slot bytes
-///   S-4..S-1, then slot bytes 0..ceil(p/8)-1 (each byte LSB first, only the p parity bits of the
-///   last one). Filler bytes and the CRC field with crc off are not part of the codeword; the
-///   erased zero count (below) does cover the payload and all S slot bytes.
+/// - Within a slot (default S = 16, parity p = 96 bits = 12 bytes):
+///     bytes [0, 4)              crc on:  CRC-32C of the payload, little-endian
+///                               crc off: 0xFF 0xFF 0xFF 0xFF (the field is always reserved)
+///     bytes [4, S - p/8)        filler, written 0xFF (none in the default format)
+///     bytes [S - p/8, S)        BCH parity, parity bit j at (slot[S - p/8 + j/8] >> (j%8)) & 1
+/// - The segment as it streams out of the page buffer (payload, then slot bytes 0..S-1, each byte
+///   LSB first) IS the BCH codeword: message = payload || slot[0, S - p/8) (k = 8(P + S) - p bits),
+///   parity last. So the line-rate checker divides every beat in arrival order with no reordering,
+///   and the CRC (when on) and the filler are protected by the BCH like the payload. This needs
+///   p % 8 == 0 (true for m = 12 with even t; the constructor checks it) and p/8 + 4 <= S.
+///   Stream bit i is payload byte i/8 bit i%8 for i < 8P, else slot byte (i-8P)/8 bit i%8.
+///   (This layout replaces an earlier draft that put the parity first and the CRC last, which
+///   would have forced the checker to reorder the slot bytes.)
 ///
 /// ## Decode policy (decode_segment)
 ///  1. BCH remainder == 0                                  -> Clean
@@ -55,7 +52,7 @@ namespace ifc::model {
 /// Segment format parameters (defaults from DESIGN.md: 256 B payload, GF(2^12), t = 8, 16 B slot).
 struct SegmentFormat {
   uint32_t payload_bytes = 256;  ///< Payload bytes per segment (P).
-  uint32_t slot_bytes = 16;      ///< Spare bytes per segment (S); needs ceil(parity_bits/8) + 4 <= S.
+  uint32_t slot_bytes = 16;      ///< Spare bytes per segment (S); needs parity_bits % 8 == 0 and parity_bits/8 + 4 <= S.
   uint32_t m = 12;               ///< BCH field degree.
   uint32_t t = 8;                ///< BCH correction capability (bits).
   bool crc = false;              ///< Store and check a CRC-32C of the payload.
@@ -95,15 +92,18 @@ struct SegmentBitLocation {
 /// Encoder/decoder for one SegmentFormat. Immutable after construction: const methods are thread-safe.
 class SegmentCodec {
  public:
-  static constexpr uint32_t kCrcBytes = 4;  ///< CRC field size, at the end of the slot.
+  static constexpr uint32_t kCrcBytes = 4;  ///< CRC field size, at the start of the slot.
 
   /// Throws std::invalid_argument if the format is invalid (payload_bytes = 0, BCH does not fit
-  /// GF(2^m), or ceil(parity_bits/8) + 4 > slot_bytes).
+  /// GF(2^m), parity_bits % 8 != 0, or parity_bits/8 + 4 > slot_bytes).
   explicit SegmentCodec(const SegmentFormat& fmt);
 
   const SegmentFormat& format() const { return fmt_; }                 ///< The format.
   const BchCode& bch() const { return bch_; }                          ///< The underlying BCH code.
-  uint32_t crc_offset() const { return fmt_.slot_bytes - kCrcBytes; }  ///< CRC field offset in the slot.
+  uint32_t crc_offset() const { return 0; }                                       ///< CRC field offset in the slot.
+  uint32_t parity_offset() const { return fmt_.slot_bytes - bch_.parity_bytes(); }  ///< Parity offset in the slot.
+  /// The BCH message of a segment: payload || slot[0, parity_offset()).
+  std::vector<uint8_t> message(const uint8_t* payload, const uint8_t* slot) const;
 
   /// floor(data_bytes / payload_bytes).
   size_t segments_per_page(size_t data_bytes) const { return data_bytes / fmt_.payload_bytes; }
