@@ -13,6 +13,13 @@ echo "== read_path: 256 pages per plane, default die, cache read"
 echo "== read_path_plain: 32 pages per plane, plain page read (no cache), for comparison"
 "$build/ifc" read --pages 32 --no-cache --json "$out/read_path_plain.json"
 
+echo "== ecc: checker throughput; dirty / uncorrectable share at RBER 1e-5, 1e-4, 1e-3"
+"$build/tb/bench/bench_ecc" "$out/ecc.json"
+if [ -x "$build/tb/unit/bench_ecc_corrector" ]; then
+  echo "== ecc_corrector: cycles per corrected segment against the number of errors"
+  "$build/tb/unit/bench_ecc_corrector" "$out/ecc_corrector.json"
+fi
+
 python3 - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])

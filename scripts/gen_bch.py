@@ -2,7 +2,8 @@
 """BCH generator polynomial for the RTL elaboration.
 
 Prints g(x) of the binary BCH code over GF(2^m) correcting t errors, as a Verilog hex literal of
-deg(g)+1 bits (bit i = coefficient of x^i), or as JSON with --json. The same construction as the C++
+deg(g)+1 bits (bit i = coefficient of x^i), or as JSON with --json (which also gives the field's
+primitive polynomial as prim_hex, m+1 bits, bit i = coefficient of z^i). The same construction as the C++
 golden codec (tb/model/bch.cpp): g = product of the distinct minimal polynomials of alpha^1..alpha^2t,
 alpha a root of the primitive polynomial below. ctest cross-checks the two.
 
@@ -78,7 +79,8 @@ def main():
     deg = len(g) - 1
     val = sum(c << i for i, c in enumerate(g))
     if "--json" in sys.argv:
-        print(json.dumps({"m": m, "t": t, "parity_bits": deg, "generator_hex": f"{val:x}"}))
+        print(json.dumps({"m": m, "t": t, "parity_bits": deg, "generator_hex": f"{val:x}",
+                          "prim_hex": f"{PRIMITIVE[m]:x}"}))
     else:
         print(f"{deg + 1}'h{val:x}")
 
