@@ -19,6 +19,32 @@ package ifc_pkg;
   localparam int unsigned DEF_SEG_SLOT_BYTES    = 16;
   localparam int unsigned DEF_SEG_CREDITS       = 4;
 
+  // Host command opcodes (cmd_data_i[7:0]) and datatypes (docs/core.md, docs/host_interface.md).
+  localparam logic [7:0] OP_GEMV     = 8'h01;
+  localparam logic [7:0] OP_LOAD_ACT = 8'h02;
+  localparam logic [1:0] DT_INT8 = 2'd0;
+  localparam logic [1:0] DT_BF16 = 2'd1;
+  localparam logic [1:0] DT_INT4 = 2'd2;
+
+  // Error codes returned in the status word of every command.
+  localparam logic [7:0] ERR_OK           = 8'd0;
+  localparam logic [7:0] ERR_OPCODE       = 8'd1;  // unknown opcode
+  localparam logic [7:0] ERR_DTYPE        = 8'd2;  // datatype not INT8 / BF16 / INT4 (BF16 / INT8 for activations)
+  localparam logic [7:0] ERR_SHAPE        = 8'd3;  // rows or K zero or out of range
+  localparam logic [7:0] ERR_ADDRESS      = 8'd4;  // the weights would run past the array
+  localparam logic [7:0] ERR_ACT_MISMATCH = 8'd5;  // GEMV K / dtype differ from the loaded activation
+  localparam logic [7:0] ERR_ACT_LENGTH   = 8'd6;  // the act stream ended early or ran long
+
+  // Core control state (shown by name in GTKWave).
+  typedef enum logic [2:0] {
+    CoreIdle    = 3'd0,
+    CoreAct     = 3'd1,  // receiving activation beats
+    CoreActPad  = 3'd2,  // zero-filling the activation tail
+    CoreActSkip = 3'd3,  // discarding a malformed activation stream up to its last beat
+    CoreGemv    = 3'd4,  // GEMV running
+    CoreStatus  = 3'd5   // emitting the status word
+  } core_state_e;
+
   // Page-buffer bank (latch) state.
   typedef enum logic [1:0] {
     BankFree     = 2'd0,  // empty: may receive a sensed page

@@ -12,5 +12,6 @@ namespace ifc::cli {
 void write_json(const std::string& path, const nlohmann::json& j);
 
 void add_read_command(CLI::App& app);
+void add_gemv_command(CLI::App& app);
 
 }  // namespace ifc::cli

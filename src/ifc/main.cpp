@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   CLI::App app{"openifc: in-flash computing for LLM inference (NVLLM / KVNAND), cycle-exact RTL + NAND model"};
   app.require_subcommand(1);
   ifc::cli::add_read_command(app);
+  ifc::cli::add_gemv_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,586 @@
+`default_nettype none
+`include "ifc_assert.svh"
+/// ifc_core: the in-flash computing core of one NAND die (NVLLM's logic die), top level.
+///
+/// Data flow (docs/core.md): NAND planes -> plane lanes (page buffers) -> ECC checkers -> segment
+/// FIFOs -> dispatcher -> PE lanes -> scoreboard -> res. Dirty segments detour through the
+/// asynchronous corrector while clean ones overtake them; the scoreboard commits in k-order, so the
+/// result is bit-identical whatever the error pattern and in either mode.
+///
+/// Host interface (docs/host_interface.md)
+///   cmd_*  valid/ready, 128-bit descriptors: [7:0] opcode, [9:8] dtype, [10] in-order,
+///          [63:32] rows (GEMV) or K (LOAD_ACT), [95:64] K (GEMV), [127:96] base page (GEMV).
+///   act_*  valid/ready, 64-bit beats of activation elements (8 x int8 or 4 x bf16, element 0 in
+///          the low bits), act_last_i on the final beat of a LOAD_ACT.
+///   res_*  valid/ready, 64-bit words: a row {0, failed, row[29:0], value[31:0]} per GEMV row in
+///          row order, then one status word per command {1, 7'b0, error[7:0], opcode[7:0],
+///          8'b0, failed_rows[31:0]}. A malformed command gets only its status word.
+///   csr_*  registers (read combinational, write on csr_we_i): see the CSR map below.
+///   nand_* the NAND array (one multi-plane command bus, per-plane data), as ifc_read_path.
+/// CSR map (32-bit): 0 status {.., state[2:0], busy}, 1 last error, 2 cycles, 3 bytes sensed,
+///   4 segments clean, 5 corrected, 6 uncorrectable, 7 erased, 8 NAND read errors,
+///   9 stall cycles: scoreboard window, 10 no free lane, 11 corrector busy, 12 in-order wait,
+///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable).
+/// Parameters: as the blocks; Lanes, Macs, MaxK (activation elements), Window (scoreboard),
+///   NumCorrectors, ChienPar, PagesPerPlane (address range check).
+module ifc_core #(
+  parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
+  parameter int unsigned PageDataBytes   = ifc_pkg::DEF_PAGE_DATA_BYTES,
+  parameter int unsigned PageSpareBytes  = ifc_pkg::DEF_PAGE_SPARE_BYTES,
+  parameter int unsigned BondBytes       = ifc_pkg::DEF_BOND_BYTES,
+  parameter int unsigned SegPayloadBytes = ifc_pkg::DEF_SEG_PAYLOAD_BYTES,
+  parameter int unsigned SegSlotBytes    = ifc_pkg::DEF_SEG_SLOT_BYTES,
+  parameter int unsigned SegCredits      = ifc_pkg::DEF_SEG_CREDITS,
+  parameter int unsigned EccM            = 12,
+  parameter int unsigned EccT            = 8,
+  parameter int unsigned ParityBits      = 96,
+  parameter logic [ParityBits:0] GenPoly = 97'h1b946268e6527c3e1cd4ba01d,
+  parameter logic [EccM:0] PrimPoly      = 13'h1053,
+  parameter int unsigned NumCorrectors   = 2,
+  parameter int unsigned ChienPar        = 16,
+  parameter int unsigned Lanes           = 4,
+  parameter int unsigned Macs            = 4,
+  parameter int unsigned MaxK            = 32768,
+  parameter int unsigned Window          = 128,
+  parameter int unsigned PagesPerPlane   = 504 * 2304,
+  localparam int unsigned BondW    = BondBytes * 8,
+  localparam int unsigned SegBeats = (SegPayloadBytes + SegSlotBytes) / BondBytes,
+  localparam int unsigned PayBeats = SegPayloadBytes / BondBytes,
+  localparam int unsigned SegsPerPage = PageDataBytes / SegPayloadBytes,
+  localparam int unsigned SegW     = (SegsPerPage > 1) ? $clog2(SegsPerPage) : 1,
+  localparam int unsigned MetaW    = 51 + ParityBits,
+  localparam int unsigned ActWordW = 2 * Macs * 16,
+  localparam int unsigned ActWords = MaxK / (2 * Macs),
+  localparam int unsigned ActAW    = $clog2(ActWords)
+) (
+  input  wire logic                     clk_i,
+  input  wire logic                     rst_ni,
+  // host
+  input  wire logic                     cmd_valid_i,
+  output      logic                     cmd_ready_o,
+  input  wire logic [127:0]             cmd_data_i,
+  input  wire logic                     act_valid_i,
+  output      logic                     act_ready_o,
+  input  wire logic [63:0]              act_data_i,
+  input  wire logic                     act_last_i,
+  output      logic                     res_valid_o,
+  input  wire logic                     res_ready_i,
+  output      logic [63:0]              res_data_o,
+  input  wire logic [3:0]               csr_addr_i,
+  output      logic [31:0]              csr_rdata_o,
+  input  wire logic                     csr_we_i,
+  input  wire logic [31:0]              csr_wdata_i,
+  // NAND array
+  output      logic                     nand_cmd_valid_o,
+  input  wire logic                     nand_cmd_ready_i,
+  output      logic [Planes-1:0]        nand_cmd_plane_mask_o,
+  output      logic [31:0]              nand_cmd_page_o,
+  output      logic                     nand_cmd_cache_o,
+  input  wire logic [Planes-1:0]        nand_dat_valid_i,
+  input  wire logic [Planes*BondW-1:0]  nand_dat_data_i,
+  input  wire logic [Planes-1:0]        nand_dat_last_i,
+  input  wire logic [Planes-1:0]        nand_dat_err_i
+);
+  // =============================================================================================
+  // Command decode and control FSM
+  // =============================================================================================
+  ifc_pkg::core_state_e state_q, state_d;
+  logic [7:0]  op_q, op_d, err_q, err_d, last_err_q, last_err_d;
+  logic [1:0]  dtype_q, dtype_d, act_dtype_q, act_dtype_d;
+  logic        inorder_q, inorder_d, ctrl_inorder_q, ctrl_inorder_d;
+  logic [31:0] rows_q, rows_d, k_q, k_d, act_k_q, act_k_d, base_q, base_d;
+  logic [31:0] nsegs_q, nsegs_d, spr_q, spr_d;
+  logic        act_valid_q, act_valid_d;     // an activation vector is loaded
+  logic [31:0] act_elem_q, act_elem_d;       // elements received
+  logic [ActAW:0] act_word_q, act_word_d;    // next word to write
+  logic [ActAW:0] act_pad_words_q, act_pad_words_d;
+  logic [ActWordW-1:0] act_buf_q, act_buf_d; // word being assembled
+  logic [31:0] failed_rows_q, failed_rows_d;
+  logic        gemv_start, cmd_fire, act_fire, res_fire;
+
+  // Descriptor fields
+  logic [7:0]  c_op;
+  logic [1:0]  c_dtype;
+  logic        c_inorder;
+  logic [31:0] c_rows, c_k, c_base;
+  assign c_op      = cmd_data_i[7:0];
+  assign c_dtype   = cmd_data_i[9:8];
+  assign c_inorder = cmd_data_i[10];
+  assign c_rows    = cmd_data_i[63:32];
+  assign c_k       = cmd_data_i[95:64];
+  assign c_base    = cmd_data_i[127:96];
+
+  // GEMV geometry: segments per row S = ceil(K / E), E = 256 (INT8), 128 (BF16), 512 (INT4).
+  logic [31:0] g_spr;
+  logic [47:0] g_nsegs;
+  logic [63:0] g_cap;
+  always_comb begin
+    if (c_dtype == ifc_pkg::DT_BF16)      g_spr = (c_k + 32'd127) >> 7;
+    else if (c_dtype == ifc_pkg::DT_INT4) g_spr = (c_k + 32'd511) >> 9;
+    else                                  g_spr = (c_k + 32'd255) >> 8;
+    g_nsegs = 48'(c_rows) * 48'(g_spr[15:0]);
+    g_cap   = (64'(32'(PagesPerPlane)) - 64'(c_base)) * 64'(Planes * SegsPerPage);
+  end
+
+  // Activation stream: elements per beat and the padded length (multiple of 512 elements).
+  logic [31:0] a_per_beat;
+  logic [31:0] a_elem_next;
+  logic        a_word_full, a_last_expected;
+  assign a_per_beat  = (act_dtype_q == ifc_pkg::DT_BF16) ? 32'd4 : 32'd8;
+  assign a_elem_next = act_elem_q + a_per_beat;
+  assign a_last_expected = (a_elem_next >= act_k_q);
+  assign a_word_full = (act_dtype_q == ifc_pkg::DT_BF16) ? (act_elem_q[2] == 1'b1) : 1'b1;
+
+  // Activation buffer write port (broadcast to every lane's copy)
+  logic                act_we;
+  logic [ActAW-1:0]    act_waddr;
+  logic [ActWordW-1:0] act_wdata;
+  logic [ActWordW-1:0] act_beat_word;
+
+  always_comb begin
+    act_beat_word = act_buf_q;
+    if (act_dtype_q == ifc_pkg::DT_BF16) begin
+      // 4 bf16 elements into the low or high half of the word
+      if (act_elem_q[2]) act_beat_word[ActWordW-1 -: 64] = act_data_i;
+      else               act_beat_word[63:0]           = act_data_i;
+    end else begin
+      for (int e = 0; e < 8; e++) act_beat_word[e*16 +: 16] = {{8{act_data_i[e*8+7]}}, act_data_i[e*8 +: 8]};
+    end
+  end
+
+  // Status word
+  logic [63:0] status_word;
+  assign status_word = {1'b1, 7'd0, err_q, op_q, 8'd0, failed_rows_q};
+
+  // Completion of a GEMV (defined below)
+  logic gemv_done;
+  // Row stream from the scoreboard
+  logic        row_valid, row_ready, row_failed;
+  logic [31:0] row_idx, row_value;
+
+  assign cmd_ready_o = (state_q == ifc_pkg::CoreIdle);
+  assign cmd_fire    = cmd_valid_i && cmd_ready_o;
+  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip);
+  assign act_fire    = act_valid_i && act_ready_o;
+
+  always_comb begin
+    res_valid_o = 1'b0;
+    res_data_o  = status_word;
+    row_ready   = 1'b0;
+    if (state_q == ifc_pkg::CoreGemv) begin
+      res_valid_o = row_valid;
+      res_data_o  = {1'b0, row_failed, row_idx[29:0], row_value};
+      row_ready   = res_ready_i;
+    end else if (state_q == ifc_pkg::CoreStatus) begin
+      res_valid_o = 1'b1;
+    end
+  end
+  assign res_fire = res_valid_o && res_ready_i;
+
+  always_comb begin
+    state_d = state_q; op_d = op_q; err_d = err_q; last_err_d = last_err_q; dtype_d = dtype_q;
+    act_dtype_d = act_dtype_q; inorder_d = inorder_q; ctrl_inorder_d = ctrl_inorder_q;
+    rows_d = rows_q; k_d = k_q; act_k_d = act_k_q; base_d = base_q; nsegs_d = nsegs_q; spr_d = spr_q;
+    act_valid_d = act_valid_q; act_elem_d = act_elem_q; act_word_d = act_word_q;
+    act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
+    gemv_start = 1'b0;
+    act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
+
+    if (csr_we_i && csr_addr_i == 4'd15) ctrl_inorder_d = csr_wdata_i[0];
+
+    case (state_q)
+      ifc_pkg::CoreIdle: begin
+        if (cmd_fire) begin
+          op_d = c_op;
+          err_d = ifc_pkg::ERR_OK;
+          failed_rows_d = '0;
+          state_d = ifc_pkg::CoreStatus;
+          if (c_op == ifc_pkg::OP_LOAD_ACT) begin
+            if (c_dtype != ifc_pkg::DT_INT8 && c_dtype != ifc_pkg::DT_BF16) begin
+              err_d = ifc_pkg::ERR_DTYPE;  state_d = ifc_pkg::CoreActSkip;
+            end else if (c_rows == '0 || c_rows > 32'(MaxK)) begin
+              err_d = ifc_pkg::ERR_SHAPE;  state_d = ifc_pkg::CoreActSkip;
+            end else begin
+              state_d = ifc_pkg::CoreAct;
+              act_dtype_d = c_dtype;
+              act_k_d = c_rows;
+              act_valid_d = 1'b0;
+              act_elem_d = '0;
+              act_word_d = '0;
+              act_buf_d = '0;
+              act_pad_words_d = (ActAW+1)'(((c_rows + 32'd511) >> 9) << 6);  // words of 8 elements
+            end
+          end else if (c_op == ifc_pkg::OP_GEMV) begin
+            if (c_dtype == 2'd3) begin
+              err_d = ifc_pkg::ERR_DTYPE;
+            end else if (c_rows == '0 || c_rows >= 32'h4000_0000 || c_k == '0 || c_k > 32'(MaxK)) begin
+              err_d = ifc_pkg::ERR_SHAPE;
+            end else if (!act_valid_q || act_k_q != c_k ||
+                         ((c_dtype == ifc_pkg::DT_BF16) != (act_dtype_q == ifc_pkg::DT_BF16))) begin
+              err_d = ifc_pkg::ERR_ACT_MISMATCH;
+            end else if (c_base >= 32'(PagesPerPlane) || g_nsegs[47:32] != '0 || 64'(g_nsegs) > g_cap) begin
+              err_d = ifc_pkg::ERR_ADDRESS;
+            end else begin
+              state_d = ifc_pkg::CoreGemv;
+              dtype_d = c_dtype;
+              inorder_d = c_inorder || ctrl_inorder_q;
+              rows_d = c_rows;
+              k_d = c_k;
+              base_d = c_base;
+              spr_d = g_spr;
+              nsegs_d = g_nsegs[31:0];
+              gemv_start = 1'b1;
+            end
+          end else begin
+            err_d = ifc_pkg::ERR_OPCODE;
+          end
+        end
+      end
+      ifc_pkg::CoreAct: begin
+        if (act_fire) begin
+          act_elem_d = a_elem_next;
+          act_buf_d  = act_beat_word;
+          if (a_word_full || a_last_expected) begin
+            act_we = 1'b1;
+            act_word_d = act_word_q + 1'b1;
+            act_buf_d = '0;
+          end
+          if (act_last_i != a_last_expected) begin
+            // early end, or the expected last beat without act_last_i: malformed stream
+            err_d = ifc_pkg::ERR_ACT_LENGTH;
+            state_d = act_last_i ? ifc_pkg::CoreStatus : ifc_pkg::CoreActSkip;
+          end else if (act_last_i) begin
+            state_d = ifc_pkg::CoreActPad;
+          end
+        end
+      end
+      ifc_pkg::CoreActPad: begin
+        if (act_word_q >= act_pad_words_q) begin
+          act_valid_d = 1'b1;
+          state_d = ifc_pkg::CoreStatus;
+        end else begin
+          act_we = 1'b1;
+          act_wdata = '0;
+          act_word_d = act_word_q + 1'b1;
+        end
+      end
+      ifc_pkg::CoreActSkip: begin
+        if (act_fire && act_last_i) state_d = ifc_pkg::CoreStatus;
+      end
+      ifc_pkg::CoreGemv: begin
+        if (res_fire && row_failed) failed_rows_d = failed_rows_q + 1'b1;
+        if (gemv_done) state_d = ifc_pkg::CoreStatus;
+      end
+      ifc_pkg::CoreStatus: begin
+        if (res_fire) begin
+          state_d = ifc_pkg::CoreIdle;
+          last_err_d = err_q;
+        end
+      end
+      default: state_d = ifc_pkg::CoreIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= ifc_pkg::CoreIdle;
+      last_err_q <= '0;
+      ctrl_inorder_q <= 1'b0;
+      act_valid_q <= 1'b0;
+      failed_rows_q <= '0;
+      act_word_q <= '0;
+      act_elem_q <= '0;
+    end else begin
+      state_q <= state_d;
+      last_err_q <= last_err_d;
+      ctrl_inorder_q <= ctrl_inorder_d;
+      act_valid_q <= act_valid_d;
+      failed_rows_q <= failed_rows_d;
+      act_word_q <= act_word_d;
+      act_elem_q <= act_elem_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    op_q <= op_d; err_q <= err_d; dtype_q <= dtype_d; act_dtype_q <= act_dtype_d; inorder_q <= inorder_d;
+    rows_q <= rows_d; k_q <= k_d; act_k_q <= act_k_d; base_q <= base_d; nsegs_q <= nsegs_d; spr_q <= spr_d;
+    act_pad_words_q <= act_pad_words_d; act_buf_q <= act_buf_d;
+  end
+
+  // =============================================================================================
+  // Read path: prefetch sequencer and plane lanes
+  // =============================================================================================
+  logic [Planes-1:0] sense_ready, lane_idle, seg_credit;
+  logic              sense_start, seq_busy;
+  logic [31:0]       pages_issued;
+
+  ifc_prefetch_seq #(.Planes(Planes), .SegsPerPage(SegsPerPage)) u_seq (
+    .clk_i, .rst_ni,
+    .start_i(gemv_start), .base_page_i(c_base), .nsegs_i(g_nsegs[31:0]),
+    .sense_ready_i(sense_ready), .sense_start_o(sense_start),
+    .nand_cmd_valid_o, .nand_cmd_ready_i, .nand_cmd_plane_mask_o, .nand_cmd_page_o, .nand_cmd_cache_o,
+    .busy_o(seq_busy), .pages_issued_o(pages_issued)
+  );
+
+  // Per plane: lane -> checker -> (tag) -> segment FIFO
+  logic [Planes-1:0]         fifo_valid, fifo_ready, fifo_empty;
+  logic [Planes*BondW-1:0]   fifo_data;
+  logic [Planes*MetaW-1:0]   fifo_meta;
+  logic [Planes*32-1:0]      pg_q, pg_d;   // global index of each plane's next segment
+  logic [Planes*16-1:0]      ps_q, ps_d;   // its k-slice
+
+  // (s + n) mod S for s < S, n <= Planes, by repeated subtraction (no divider)
+  function automatic logic [15:0] mod_add(input logic [15:0] s, input logic [4:0] n, input logic [15:0] S);
+    logic [16:0] x;
+    x = 17'(s) + 17'(n);
+    for (int i = 0; i < Planes; i++) begin
+      if (x >= 17'(S)) x = x - 17'(S);
+    end
+    mod_add = x[15:0];
+  endfunction
+
+  for (genvar p = 0; p < Planes; p++) begin : g_plane
+    logic             lv, lr, lseg_last, lerr;
+    logic [BondW-1:0] ldata;
+    logic             cv, cr, clast, cdirty, cerased;
+    logic [0:0]       cside;
+    logic [BondW-1:0] cdata;
+    logic [ParityBits-1:0] crem;
+    logic [SegW-1:0]  unused_seg;
+    logic             unused_slot, unused_page_last;
+    logic [31:0]      unused_tag;
+    logic [$clog2(SegCredits + 1)-1:0] unused_credits;
+    logic [$clog2(SegBeats + 1)-1:0]   unused_beat;
+    logic             unused_first, unused_last;
+
+    ifc_plane_lane #(
+      .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
+      .SegPayloadBytes(SegPayloadBytes), .SegSlotBytes(SegSlotBytes), .SegCredits(SegCredits)
+    ) u_lane (
+      .clk_i, .rst_ni, .cache_en_i(1'b1),
+      .sense_ready_o(sense_ready[p]), .sense_start_i(sense_start), .sense_tag_i(nand_cmd_page_o),
+      .nand_valid_i(nand_dat_valid_i[p]), .nand_data_i(nand_dat_data_i[p*BondW +: BondW]),
+      .nand_last_i(nand_dat_last_i[p]), .nand_err_i(nand_dat_err_i[p]),
+      .out_valid_o(lv), .out_ready_i(lr), .out_data_o(ldata), .out_seg_o(unused_seg),
+      .out_slot_o(unused_slot), .out_seg_last_o(lseg_last), .out_page_last_o(unused_page_last),
+      .out_tag_o(unused_tag), .out_err_o(lerr),
+      .seg_credit_i(seg_credit[p]), .credits_o(unused_credits), .idle_o(lane_idle[p])
+    );
+
+    ifc_ecc_checker #(
+      .BondBytes(BondBytes), .SegBeats(SegBeats), .ParityBits(ParityBits), .GenPoly(GenPoly),
+      .ErasedMaxZeros(EccT), .SideW(1)
+    ) u_chk (
+      .clk_i, .rst_ni,
+      .in_valid_i(lv), .in_ready_o(lr), .in_data_i(ldata), .in_last_i(lseg_last), .in_side_i(lerr),
+      .out_valid_o(cv), .out_ready_i(cr), .out_data_o(cdata), .out_last_o(clast), .out_side_o(cside),
+      .out_dirty_o(cdirty), .out_erased_o(cerased), .out_rem_o(crem)
+    );
+
+    ifc_seg_fifo #(.BeatW(BondW), .SegBeats(SegBeats), .Segs(SegCredits), .MetaW(MetaW)) u_fifo (
+      .clk_i, .rst_ni,
+      .wr_valid_i(cv), .wr_ready_o(cr), .wr_data_i(cdata), .wr_last_i(clast),
+      .wr_meta_i({crem, cside[0], cerased, cdirty, ps_q[p*16 +: 16], pg_q[p*32 +: 32]}),
+      .rd_valid_o(fifo_valid[p]), .rd_ready_i(fifo_ready[p]), .rd_data_o(fifo_data[p*BondW +: BondW]),
+      .rd_first_o(unused_first), .rd_last_o(unused_last), .rd_beat_o(unused_beat),
+      .rd_meta_o(fifo_meta[p*MetaW +: MetaW]), .pop_o(seg_credit[p]), .empty_o(fifo_empty[p])
+    );
+
+    always_comb begin
+      pg_d[p*32 +: 32] = pg_q[p*32 +: 32];
+      ps_d[p*16 +: 16] = ps_q[p*16 +: 16];
+      if (gemv_start) begin
+        pg_d[p*32 +: 32] = 32'(p);
+        ps_d[p*16 +: 16] = mod_add(16'd0, 5'(p), g_spr[15:0]);
+      end else if (cv && cr && clast) begin
+        pg_d[p*32 +: 32] = pg_q[p*32 +: 32] + 32'(Planes);
+        ps_d[p*16 +: 16] = mod_add(ps_q[p*16 +: 16], 5'(Planes), spr_q[15:0]);
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pg_q <= '0;
+      ps_q <= '0;
+    end else begin
+      pg_q <= pg_d;
+      ps_q <= ps_d;
+    end
+  end
+
+  // =============================================================================================
+  // Corrector, dispatcher, PE lanes, scoreboard
+  // =============================================================================================
+  logic             cin_valid, cin_ready, cin_last, cout_valid, cout_ready, cout_last, cout_unc;
+  logic [BondW-1:0] cin_data, cout_data;
+  logic [47:0]      cin_tag, cout_tag;
+  logic [ParityBits-1:0] cin_rem;
+  logic [$clog2(EccT + 1)-1:0] unused_nerr;
+  logic [NumCorrectors-1:0] unused_corr_busy;
+  logic             corr_idle;
+  logic [31:0]      unused_perf_corr, unused_perf_unc;
+
+  ifc_ecc_corrector #(
+    .BondBytes(BondBytes), .SegBeats(SegBeats), .M(EccM), .T(EccT), .ParityBits(ParityBits),
+    .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48)
+  ) u_corr (
+    .clk_i, .rst_ni,
+    .in_valid_i(cin_valid), .in_ready_o(cin_ready), .in_data_i(cin_data), .in_last_i(cin_last),
+    .in_tag_i(cin_tag), .in_rem_i(cin_rem),
+    .out_valid_o(cout_valid), .out_ready_i(cout_ready), .out_data_o(cout_data), .out_last_o(cout_last),
+    .out_tag_o(cout_tag), .out_uncorrectable_o(cout_unc), .out_nerr_o(unused_nerr),
+    .busy_o(unused_corr_busy), .idle_o(corr_idle),
+    .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc)
+  );
+
+  logic [Lanes-1:0]       l_seg_valid, l_seg_ready, l_beat_valid, l_beat_ready, l_beat_last;
+  logic [Lanes*32-1:0]    l_seg_tag, l_seg_act;
+  logic [Lanes*BondW-1:0] l_beat_data;
+  logic                   fail_valid, fail_ready, disp_idle;
+  logic [31:0]            fail_g, sb_limit, sb_commit;
+  logic [31:0]            cnt_clean, cnt_erased, cnt_corr, cnt_unc, cnt_rerr;
+  logic [31:0]            st_win, st_lanes, st_corr, st_ord;
+  logic                   unused_cout_last;
+
+  assign unused_cout_last = cout_last;
+
+  ifc_dispatch #(
+    .Planes(Planes), .Lanes(Lanes), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits)
+  ) u_disp (
+    .clk_i, .rst_ni, .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
+    .limit_i(sb_limit),
+    .src_valid_i(fifo_valid), .src_ready_o(fifo_ready), .src_data_i(fifo_data), .src_meta_i(fifo_meta),
+    .cin_valid_o(cin_valid), .cin_ready_i(cin_ready), .cin_data_o(cin_data), .cin_last_o(cin_last),
+    .cin_tag_o(cin_tag), .cin_rem_o(cin_rem),
+    .cout_valid_i(cout_valid), .cout_ready_o(cout_ready), .cout_data_i(cout_data), .cout_tag_i(cout_tag),
+    .cout_unc_i(cout_unc),
+    .seg_valid_o(l_seg_valid), .seg_ready_i(l_seg_ready), .seg_tag_o(l_seg_tag), .seg_act_elem_o(l_seg_act),
+    .beat_valid_o(l_beat_valid), .beat_ready_i(l_beat_ready), .beat_data_o(l_beat_data), .beat_last_o(l_beat_last),
+    .fail_valid_o(fail_valid), .fail_ready_i(fail_ready), .fail_g_o(fail_g),
+    .idle_o(disp_idle),
+    .cnt_clean_o(cnt_clean), .cnt_erased_o(cnt_erased), .cnt_corrected_o(cnt_corr),
+    .cnt_uncorrectable_o(cnt_unc), .cnt_read_err_o(cnt_rerr),
+    .stall_window_o(st_win), .stall_lanes_o(st_lanes), .stall_corrector_o(st_corr), .stall_inorder_o(st_ord)
+  );
+
+  // PE lanes, each with its activation copy
+  logic [Lanes-1:0]      r_valid, r_ready;
+  logic [Lanes*32-1:0]   r_tag, r_psum;
+  logic [Lanes-1:0]      unused_act_wr_ready;
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_pe
+    logic                act_re;
+    logic [ActAW-1:0]    act_addr;
+    logic [ActWordW-1:0] act_rdata;
+
+    ifc_act_buffer #(.Macs(Macs), .MaxK(MaxK)) u_act (
+      .clk_i, .rst_ni,
+      .wr_valid_i(act_we), .wr_ready_o(unused_act_wr_ready[l]), .wr_addr_i(act_waddr), .wr_data_i(act_wdata),
+      .re_i(act_re), .raddr_i(act_addr), .rdata_o(act_rdata)
+    );
+
+    ifc_pe_lane #(.BondBytes(BondBytes), .Macs(Macs), .TagW(32), .MaxK(MaxK), .SegPayloadBytes(SegPayloadBytes)) u_pe (
+      .clk_i, .rst_ni,
+      .seg_valid_i(l_seg_valid[l]), .seg_ready_o(l_seg_ready[l]), .seg_tag_i(l_seg_tag[l*32 +: 32]),
+      .seg_dtype_i(dtype_q), .seg_act_elem_i(l_seg_act[l*32 +: 32]),
+      .beat_valid_i(l_beat_valid[l]), .beat_ready_o(l_beat_ready[l]), .beat_data_i(l_beat_data[l*BondW +: BondW]),
+      .beat_last_i(l_beat_last[l]),
+      .act_re_o(act_re), .act_addr_o(act_addr), .act_rdata_i(act_rdata),
+      .res_valid_o(r_valid[l]), .res_ready_i(r_ready[l]), .res_tag_o(r_tag[l*32 +: 32]), .res_psum_o(r_psum[l*32 +: 32])
+    );
+  end
+
+  // Partial sums to the scoreboard: the fail channel first, then lanes by index.
+  logic        ps_valid, ps_ready, ps_fail;
+  logic [31:0] ps_g, ps_value;
+  always_comb begin
+    ps_valid = 1'b0; ps_g = '0; ps_value = '0; ps_fail = 1'b0;
+    fail_ready = 1'b0; r_ready = '0;
+    if (fail_valid) begin
+      ps_valid = 1'b1; ps_g = fail_g; ps_fail = 1'b1;
+      fail_ready = ps_ready;
+    end else begin
+      for (int l = Lanes - 1; l >= 0; l--) begin
+        if (r_valid[l]) begin
+          ps_valid = 1'b1; ps_g = r_tag[l*32 +: 32]; ps_value = r_psum[l*32 +: 32];
+        end
+      end
+      for (int l = 0; l < Lanes; l++) begin
+        if (r_valid[l] && ps_g == r_tag[l*32 +: 32]) r_ready[l] = ps_ready;
+      end
+    end
+  end
+
+  logic sb_busy, sb_done;
+  ifc_scoreboard #(.Window(Window)) u_sb (
+    .clk_i, .rst_ni,
+    .start_i(gemv_start), .rows_i(c_rows), .segs_per_row_i(g_spr), .dtype_i(c_dtype),
+    .limit_o(sb_limit), .commit_o(sb_commit),
+    .ps_valid_i(ps_valid), .ps_ready_o(ps_ready), .ps_g_i(ps_g), .ps_value_i(ps_value), .ps_fail_i(ps_fail),
+    .row_valid_o(row_valid), .row_ready_i(row_ready), .row_idx_o(row_idx), .row_value_o(row_value),
+    .row_failed_o(row_failed), .busy_o(sb_busy), .done_o(sb_done)
+  );
+
+  // The GEMV is done when every row is out and every padding segment has been drained.
+  assign gemv_done = sb_done && !sb_busy && !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle;
+
+  // =============================================================================================
+  // Performance counters and CSRs
+  // =============================================================================================
+  logic [31:0] cyc_q, bytes_q, bytes_d;
+  always_comb begin
+    bytes_d = bytes_q;
+    if (gemv_start) bytes_d = '0;
+    for (int p = 0; p < Planes; p++) begin
+      if (nand_dat_valid_i[p]) bytes_d = bytes_d + 32'(BondBytes);
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cyc_q <= '0;
+      bytes_q <= '0;
+    end else begin
+      cyc_q <= cyc_q + 1'b1;
+      bytes_q <= bytes_d;
+    end
+  end
+
+  always_comb begin
+    case (csr_addr_i)
+      4'd0:  csr_rdata_o = {28'd0, state_q, (state_q != ifc_pkg::CoreIdle)};
+      4'd1:  csr_rdata_o = {24'd0, last_err_q};
+      4'd2:  csr_rdata_o = cyc_q;
+      4'd3:  csr_rdata_o = bytes_q;
+      4'd4:  csr_rdata_o = cnt_clean;
+      4'd5:  csr_rdata_o = cnt_corr;
+      4'd6:  csr_rdata_o = cnt_unc;
+      4'd7:  csr_rdata_o = cnt_erased;
+      4'd8:  csr_rdata_o = cnt_rerr;
+      4'd9:  csr_rdata_o = st_win;
+      4'd10: csr_rdata_o = st_lanes;
+      4'd11: csr_rdata_o = st_corr;
+      4'd12: csr_rdata_o = st_ord;
+      4'd13: csr_rdata_o = pages_issued;
+      4'd14: csr_rdata_o = failed_rows_q;
+      default: csr_rdata_o = {31'd0, ctrl_inorder_q};
+    endcase
+  end
+
+  // Reserved / unused bits
+  logic [20:0] unused_cmd_bits;
+  logic [30:0] unused_csr_bits;
+  logic [1:0]  unused_row_hi;
+  logic [31:0] unused_commit;
+  assign unused_cmd_bits = cmd_data_i[31:11];
+  assign unused_csr_bits = csr_wdata_i[31:1];
+  assign unused_row_hi   = row_idx[31:30];
+  assign unused_commit   = sb_commit;
+
+  // Assertions
+  `IFC_ASSERT_STABLE(ResStable_A, res_valid_o, res_ready_i, res_data_o)
+  `IFC_ASSERT_KNOWN(ResValidKnown_A, res_valid_o)
+  `IFC_ASSERT_KNOWN(CmdReadyKnown_A, cmd_ready_o)
+  `IFC_ASSERT(ActWriteInRange_A, act_we |-> (act_word_q < (ActAW+1)'(ActWords)))
+
+endmodule
+`default_nettype wire

@@ -1,0 +1,244 @@
+// System tests: the NAND model through ifc_core, every result checked bit for bit against the
+// reference GEMV. Random shapes, all dtypes, random RBER up to the correction limit, random
+// backpressure on res, in-order vs out-of-order, uncorrectable segments, malformed descriptors.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "common/core_driver.hpp"
+#include "common/rtl_fixture.hpp"
+#include "common/seed.hpp"
+
+namespace ifc::tb {
+namespace {
+
+void random_inputs(model::Dtype dt, uint32_t rows, uint32_t k, std::mt19937_64& rng, std::vector<uint8_t>& w,
+                   model::ActVector& act) {
+  const size_t row_bytes = size_t(k) * model::dtype_weight_bits(dt) / 8;
+  w.resize(size_t(rows) * row_bytes);
+  act.resize(k);
+  if (dt == model::Dtype::kBf16) {
+    // Random bf16 with a moderate exponent range, occasionally zeros, subnormals and +-inf.
+    auto rnd = [&]() -> uint16_t {
+      const unsigned kind = rng() % 64;
+      if (kind == 0) return uint16_t(rng() & 0x8000);                    // +-0
+      if (kind == 1) return uint16_t((rng() & 0x8000) | (rng() & 0x7F));  // subnormal
+      const uint16_t sign = uint16_t(rng() & 0x8000);
+      const uint16_t exp = uint16_t(120 + rng() % 16);
+      return uint16_t(sign | (exp << 7) | (rng() & 0x7F));
+    };
+    for (size_t i = 0; i < w.size(); i += 2) {
+      const uint16_t b = rnd();
+      w[i] = uint8_t(b);
+      w[i + 1] = uint8_t(b >> 8);
+    }
+    for (auto& a : act) a = rnd();
+  } else {
+    for (auto& b : w) b = uint8_t(rng());
+    for (auto& a : act) a = uint16_t(int16_t(int8_t(rng())));
+  }
+}
+
+/// The default die with a short tR so that system tests run quickly.
+nand::NandConfig fast_die(uint64_t seed) {
+  nand::NandConfig cfg;
+  cfg.t_read_ns = 3000;
+  cfg.seed = seed;
+  return cfg;
+}
+
+struct Case {
+  model::Dtype dt;
+  uint32_t rows, k;
+  double rber;
+  bool inorder;
+  double res_ready;
+  uint64_t seed;
+};
+
+class Core : public RtlFixture<Vifc_core> {
+ protected:
+  GemvRunResult run_case(RtlSim<Vifc_core>& s, const Case& c, std::vector<uint32_t>* ref_out = nullptr) {
+    std::mt19937_64 rng(c.seed);
+    std::vector<uint8_t> w;
+    model::ActVector act;
+    random_inputs(c.dt, c.rows, c.k, rng, w, act);
+    nand::NandArray nand(fast_die(c.seed));
+    if (c.rber > 0) nand.set_fixed_rber(c.rber);
+    const model::WeightImage img(rtl_weight_layout(static_cast<uint32_t>(rng() % 64)), rtl_segment_format(), c.dt,
+                                 c.rows, c.k, std::move(w));
+    img.install_procedural(nand);
+    const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
+    GemvRunOptions o;
+    o.inorder = c.inorder;
+    o.res_ready_prob = c.res_ready;
+    o.seed = c.seed;
+    const auto r = run_gemv(s, nand, img, act, o);
+    EXPECT_TRUE(r.completed);
+    EXPECT_EQ(r.act_status, 0);
+    EXPECT_EQ(r.gemv_status, 0);
+    EXPECT_TRUE(r.rows_in_order);
+    EXPECT_FALSE(r.assertion_failed);
+    if (r.completed && r.gemv_status == 0) {
+      for (uint32_t i = 0; i < c.rows; ++i) {
+        if (r.failed[i]) continue;
+        EXPECT_EQ(r.values[i], ref[i]) << "row " << i << " of " << c.rows << "x" << c.k << " " << to_string(c.dt);
+      }
+    }
+    if (ref_out) *ref_out = ref;
+    return r;
+  }
+};
+
+TEST_F(Core, Int8GemvIsBitExact) {
+  const auto r = run_case(sim(), {model::Dtype::kInt8, 12, 700, 0.0, false, 1.0, test_seed("int8", 1)});
+  EXPECT_TRUE(r.failed_rows.empty());
+  EXPECT_EQ(r.clean, uint64_t(12) * 3);
+}
+
+TEST_F(Core, Bf16GemvIsBitExact) {
+  const auto r = run_case(sim(), {model::Dtype::kBf16, 9, 333, 0.0, false, 1.0, test_seed("bf16", 2)});
+  EXPECT_TRUE(r.failed_rows.empty());
+}
+
+TEST_F(Core, Int4GemvIsBitExact) {
+  const auto r = run_case(sim(), {model::Dtype::kInt4, 7, 1030, 0.0, false, 1.0, test_seed("int4", 3)});
+  EXPECT_TRUE(r.failed_rows.empty());
+}
+
+TEST_F(Core, Bf16BitIdenticalWithAndWithoutErrorsAndInOrder) {
+  const uint64_t seed = test_seed("bf16_identical", 4);
+  Case c{model::Dtype::kBf16, 16, 600, 0.0, false, 1.0, seed};
+  const auto clean = run_case(sim(), c);
+  c.rber = 5e-4;
+  RtlSim<Vifc_core> s2;
+  const auto ooo = run_case(s2, c);
+  c.inorder = true;
+  RtlSim<Vifc_core> s3;
+  const auto ino = run_case(s3, c);
+  EXPECT_GT(ooo.corrected, 0u);
+  EXPECT_GT(ino.corrected, 0u);
+  ASSERT_TRUE(ooo.failed_rows.empty());
+  ASSERT_TRUE(ino.failed_rows.empty());
+  EXPECT_EQ(clean.values, ooo.values);
+  EXPECT_EQ(clean.values, ino.values);
+  EXPECT_FALSE(s2.error());
+  EXPECT_FALSE(s3.error());
+}
+
+TEST_F(Core, UncorrectableSegmentFailsOnlyItsRow) {
+  const uint64_t seed = test_seed("uncorrectable", 5);
+  std::mt19937_64 rng(seed);
+  const uint32_t rows = 10, k = 512;  // INT8: 2 segments per row
+  std::vector<uint8_t> w;
+  model::ActVector act;
+  random_inputs(model::Dtype::kInt8, rows, k, rng, w, act);
+  nand::NandArray nand(fast_die(seed));
+  const model::WeightImage img(rtl_weight_layout(0), rtl_segment_format(), model::Dtype::kInt8, rows, k, std::move(w));
+  img.install_procedural(nand);
+  // Segment g = 7 (row 3, slice 1) lives on plane 7 % P, page 0, segment slot 7 / P of that page:
+  // force 3t of its payload bits to the wrong value (stuck bits) so the BCH cannot correct it.
+  const uint32_t g = 7, plane = g % IFC_RTL_PLANES, slot = g / IFC_RTL_PLANES;
+  std::vector<uint8_t> page(nand.page_bytes());
+  img.build_page(0, plane, page.data());
+  for (unsigned i = 0; i < 3 * IFC_RTL_ECC_T; ++i) {
+    const uint32_t bit = slot * IFC_RTL_SEG_PAYLOAD_BYTES * 8 + 17 * i + 3;
+    const bool cur = (page[bit / 8] >> (bit % 8)) & 1;
+    ASSERT_EQ(nand.inject_stuck_bit(nand::Address{0, plane, 0, 0}, bit, !cur), nand::Status::Ok);
+  }
+  const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
+  const auto r = run_gemv(sim(), nand, img, act, GemvRunOptions{});
+  ASSERT_TRUE(r.completed);
+  EXPECT_EQ(r.gemv_status, 0);
+  EXPECT_EQ(r.failed_rows, std::vector<uint32_t>{3});
+  EXPECT_EQ(r.uncorrectable, 1u);
+  for (uint32_t i = 0; i < rows; ++i) {
+    if (i != 3) {
+      EXPECT_EQ(r.values[i], ref[i]) << "row " << i;
+    }
+  }
+}
+
+class CoreRandom : public Core, public ::testing::WithParamInterface<int> {};
+
+TEST_P(CoreRandom, RandomShapesDtypesErrorsAndBackpressure) {
+  const uint64_t seed = test_seed("core_random", 100 + GetParam());
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.dt = static_cast<model::Dtype>(rng() % 3);
+  c.rows = 1 + rng() % 24;
+  c.k = 1 + rng() % 1500;
+  if (c.dt == model::Dtype::kInt4 && c.k % 2) ++c.k;
+  const double rbers[] = {0.0, 1e-5, 1e-4, 3e-4};
+  c.rber = rbers[rng() % 4];
+  c.inorder = rng() % 3 == 0;
+  c.res_ready = rng() % 2 ? 1.0 : std::uniform_real_distribution<double>(0.1, 1.0)(rng);
+  c.seed = rng();
+  std::printf("case: %s %u x %u rber %g %s res_ready %.2f\n", to_string(c.dt), c.rows, c.k, c.rber,
+              c.inorder ? "in-order" : "out-of-order", c.res_ready);
+  const auto r = run_case(sim(), c);
+  EXPECT_TRUE(r.failed_rows.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, CoreRandom, ::testing::Range(0, 12));
+
+TEST_F(Core, MalformedDescriptorsGetErrorCodesAndTheNextCommandWorks) {
+  nand::NandArray nand(fast_die(9));
+  CoreDriver drv(sim(), 9);
+  NandCosim<Vifc_core> cosim(sim(), nand, rtl_cosim_params());
+  sim().reset();
+  auto expect_status = [&](uint8_t code, const char* what) {
+    ASSERT_TRUE(drv.wait_status(200000)) << what << ": no status (hang)";
+    const ResWord st = drv.results().back();
+    EXPECT_TRUE(st.is_status) << what;
+    EXPECT_EQ(st.error, code) << what << ": got " << core::error_name(st.error);
+    drv.results().clear();
+  };
+  model::ActVector act(300, 1);
+  drv.push_cmd({0x7E, 0, false, 0, 0, 0, 0});
+  expect_status(1, "garbage opcode");
+  drv.push_cmd({core::kOpGemv, 0, false, 4, 300, 0, 0});
+  expect_status(5, "GEMV before any activation");
+  drv.push_cmd({core::kOpLoadAct, 2, false, 300, 0, 0, 0});
+  drv.push_act(act, false);
+  expect_status(2, "activation dtype int4");
+  drv.push_cmd({core::kOpLoadAct, 0, false, 0, 0, 0, 0});
+  drv.push_act(act, false);
+  expect_status(3, "activation K = 0");
+  drv.push_cmd({core::kOpLoadAct, 0, false, 300, 0, 0, 0});
+  drv.push_act(act, false, -3);
+  expect_status(6, "activation stream ends early");
+  drv.push_cmd({core::kOpLoadAct, 0, false, 300, 0, 0, 0});
+  drv.push_act(act, false, 5);
+  expect_status(6, "activation stream too long");
+  drv.push_cmd({core::kOpLoadAct, 0, false, 300, 0, 0, 0});
+  drv.push_act(act, false);
+  expect_status(0, "valid activation");
+  drv.push_cmd({core::kOpGemv, 3, false, 4, 300, 0, 0});
+  expect_status(2, "GEMV dtype 3");
+  drv.push_cmd({core::kOpGemv, 0, false, 0, 300, 0, 0});
+  expect_status(3, "rows = 0");
+  drv.push_cmd({core::kOpGemv, 0, false, 4, 40000, 0, 0});
+  expect_status(3, "K past the activation buffer");
+  drv.push_cmd({core::kOpGemv, 0, false, 4, 299, 0, 0});
+  expect_status(5, "K differs from the loaded activation");
+  drv.push_cmd({core::kOpGemv, 1, false, 4, 300, 0, 0});
+  expect_status(5, "bf16 GEMV on an int8 activation");
+  drv.push_cmd({core::kOpGemv, 0, false, 4, 300, 0xFFFFFFF0u, 0});
+  expect_status(4, "base page past the array");
+  drv.push_cmd({core::kOpGemv, 0, false, 1u << 29, 300, 1000000, 0});
+  expect_status(4, "weights run past the array");
+  // ... and a valid GEMV still works (erased pages read as all-ones int8 = -1 weights).
+  drv.push_cmd({core::kOpGemv, 0, false, 4, 300, 100, 0});
+  ASSERT_TRUE(drv.wait_status(2000000));
+  ASSERT_EQ(drv.results().size(), 5u);
+  EXPECT_EQ(drv.results().back().error, 0);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(drv.results()[i].row, uint32_t(i));
+    EXPECT_EQ(int32_t(drv.results()[i].value), -300) << "erased weights are -1, activations 1";
+  }
+  EXPECT_EQ(drv.csr(core::kErased), 8u);
+}
+
+}  // namespace
+}  // namespace ifc::tb
