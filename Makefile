@@ -8,6 +8,8 @@ CORE       ?= configs/core/default.json
 SANITIZE   ?= OFF
 TEST       ?=
 PAGES      ?= 64
+ROWS       ?= 1024
+COLS       ?= 4096
 
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
@@ -16,7 +18,7 @@ DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run test sim lint wave bench synth clean
+.PHONY: help deps build run run-read test sim lint wave bench synth clean
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -38,7 +40,15 @@ $(BUILD)/build.ninja $(BUILD)/Makefile:
 build: deps $(BUILD)/build.ninja ## Configure and build everything (RTL models, libraries, ifc CLI, tests)
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build ## Main demonstration: a multi-plane sequential read through the RTL page buffers
+run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs the in-order baseline
+	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --json $(BUILD)/run/gemv_ooo.json
+	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --in-order --json $(BUILD)/run/gemv_inorder.json
+	@echo
+	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it):"
+	@echo "  $(BUILD)/ifc gemv --random --rows 16 --cols 1024 --rber 1e-3 --trace $(BUILD)/waves/gemv.fst"
+	@echo "  gtkwave $(BUILD)/waves/gemv.fst sim/waves/core.gtkw"
+
+run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)
 
 test: build ## Build and run the whole test suite (ctest)
