@@ -36,7 +36,8 @@ module ifc_core #(
   parameter int unsigned ParityBits      = 96,
   parameter logic [ParityBits:0] GenPoly = 97'h1b946268e6527c3e1cd4ba01d,
   parameter logic [EccM:0] PrimPoly      = 13'h1053,
-  parameter int unsigned NumCorrectors   = 2,
+  parameter int unsigned NumCorrectors   = 2,   // correction engines per corrector port
+  parameter int unsigned CorrPorts       = 1,   // corrector instances (input/output port pairs)
   parameter int unsigned ChienPar        = 16,
   parameter int unsigned Lanes           = 4,
   parameter int unsigned Macs            = 4,
@@ -411,27 +412,31 @@ module ifc_core #(
   // =============================================================================================
   // Corrector, dispatcher, PE lanes, scoreboard
   // =============================================================================================
-  logic             cin_valid, cin_ready, cin_last, cout_valid, cout_ready, cout_last, cout_unc;
-  logic [BondW-1:0] cin_data, cout_data;
-  logic [47:0]      cin_tag, cout_tag;
-  logic [ParityBits-1:0] cin_rem;
-  logic [$clog2(EccT + 1)-1:0] unused_nerr;
-  logic [NumCorrectors-1:0] unused_corr_busy;
-  logic             corr_idle;
-  logic [31:0]      unused_perf_corr, unused_perf_unc;
+  logic [CorrPorts-1:0]            cin_valid, cin_ready, cin_last, cout_valid, cout_ready, cout_last, cout_unc;
+  logic [CorrPorts*BondW-1:0]      cin_data, cout_data;
+  logic [CorrPorts*48-1:0]         cin_tag, cout_tag;
+  logic [CorrPorts*ParityBits-1:0] cin_rem;
+  logic [CorrPorts-1:0]            corr_idle_v;
+  logic                            corr_idle;
 
-  ifc_ecc_corrector #(
-    .BondBytes(BondBytes), .SegBeats(SegBeats), .M(EccM), .T(EccT), .ParityBits(ParityBits),
-    .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48)
-  ) u_corr (
-    .clk_i, .rst_ni,
-    .in_valid_i(cin_valid), .in_ready_o(cin_ready), .in_data_i(cin_data), .in_last_i(cin_last),
-    .in_tag_i(cin_tag), .in_rem_i(cin_rem),
-    .out_valid_o(cout_valid), .out_ready_i(cout_ready), .out_data_o(cout_data), .out_last_o(cout_last),
-    .out_tag_o(cout_tag), .out_uncorrectable_o(cout_unc), .out_nerr_o(unused_nerr),
-    .busy_o(unused_corr_busy), .idle_o(corr_idle),
-    .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc)
-  );
+  for (genvar c = 0; c < CorrPorts; c++) begin : g_corr
+    logic [$clog2(EccT + 1)-1:0] unused_nerr;
+    logic [NumCorrectors-1:0]    unused_busy;
+    logic [31:0]                 unused_perf_corr, unused_perf_unc;
+    ifc_ecc_corrector #(
+      .BondBytes(BondBytes), .SegBeats(SegBeats), .M(EccM), .T(EccT), .ParityBits(ParityBits),
+      .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48)
+    ) u_corr (
+      .clk_i, .rst_ni,
+      .in_valid_i(cin_valid[c]), .in_ready_o(cin_ready[c]), .in_data_i(cin_data[c*BondW +: BondW]),
+      .in_last_i(cin_last[c]), .in_tag_i(cin_tag[c*48 +: 48]), .in_rem_i(cin_rem[c*ParityBits +: ParityBits]),
+      .out_valid_o(cout_valid[c]), .out_ready_i(cout_ready[c]), .out_data_o(cout_data[c*BondW +: BondW]),
+      .out_last_o(cout_last[c]), .out_tag_o(cout_tag[c*48 +: 48]), .out_uncorrectable_o(cout_unc[c]),
+      .out_nerr_o(unused_nerr), .busy_o(unused_busy), .idle_o(corr_idle_v[c]),
+      .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc)
+    );
+  end
+  assign corr_idle = &corr_idle_v;
 
   logic [Lanes-1:0]       l_seg_valid, l_seg_ready, l_beat_valid, l_beat_ready, l_beat_last;
   logic [Lanes*32-1:0]    l_seg_tag, l_seg_act;
@@ -440,12 +445,12 @@ module ifc_core #(
   logic [31:0]            fail_g, sb_limit, sb_commit;
   logic [31:0]            cnt_clean, cnt_erased, cnt_corr, cnt_unc, cnt_rerr;
   logic [31:0]            st_win, st_lanes, st_corr, st_ord;
-  logic                   unused_cout_last;
+  logic [CorrPorts-1:0]   unused_cout_last;
 
   assign unused_cout_last = cout_last;
 
   ifc_dispatch #(
-    .Planes(Planes), .Lanes(Lanes), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits)
+    .Planes(Planes), .Lanes(Lanes), .CorrPorts(CorrPorts), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits)
   ) u_disp (
     .clk_i, .rst_ni, .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
     .limit_i(sb_limit),

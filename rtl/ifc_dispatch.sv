@@ -2,8 +2,9 @@
 `include "ifc_assert.svh"
 /// Dispatcher: routes every segment from its source to a PE lane, the corrector, or the scoreboard.
 ///
-/// Sources: the Planes segment FIFOs (source p) and the corrector output (source Planes). Sinks:
-/// Lanes PE lanes, the corrector input, the fail channel to the scoreboard, or a drop. The head
+/// Sources: the Planes segment FIFOs (source p) and the CorrPorts corrector outputs (source
+/// Planes + c). Sinks: Lanes PE lanes, the CorrPorts corrector inputs, the fail channel to the
+/// scoreboard, or a drop. The head
 /// segment of every source is classified from its metadata (docs/core.md):
 ///
 ///   | head                                   | action | needs                                     |
@@ -18,23 +19,27 @@
 /// "window": g < limit_i (the scoreboard's credit). "order": in out-of-order mode any head may go;
 /// in in-order mode (inorder_i) only the head with g == the next segment in g order, so a dirty
 /// segment stalls everything behind it until it comes back corrected (the baseline). At most one
-/// source is bound to a lane per cycle (corrector output first, then planes 0..P-1), one source
-/// streams into the corrector at a time, and one FAIL is issued per cycle. A bound source streams the
+/// source is bound to a lane per cycle (corrector outputs first, then planes 0..P-1), one source
+/// streams into each corrector port at a time, and one FAIL is issued per cycle. A bound source streams the
 /// segment's payload beats to its lane (the lane's valid/ready), then drops the spare-slot beats.
 ///
 /// Handshake : every port valid/ready; seg_valid_o[l] only when lane l is free (seg_ready_i[l]).
 /// Throughput: one beat per cycle per source; a segment costs one extra cycle for its binding.
-/// Parameters: Planes, Lanes, BeatW, SegBeats, PayBeats (payload beats per segment), RemW.
+/// Parameters: Planes, Lanes, CorrPorts (corrector input/output port pairs), BeatW, SegBeats,
+///             PayBeats (payload beats per segment), RemW.
 module ifc_dispatch #(
   parameter int unsigned Planes   = ifc_pkg::DEF_PLANES,
   parameter int unsigned Lanes    = 4,
+  parameter int unsigned CorrPorts = 1,
   parameter int unsigned BeatW    = 64,
   parameter int unsigned SegBeats = 34,
   parameter int unsigned PayBeats = 32,
   parameter int unsigned RemW     = 96,
   localparam int unsigned MetaW   = 51 + RemW,
   localparam int unsigned CTagW   = 48,
-  localparam int unsigned NS      = Planes + 1,
+  localparam int unsigned NS      = Planes + CorrPorts,
+  localparam int unsigned NC      = CorrPorts,
+  localparam int unsigned PW      = (CorrPorts > 1) ? $clog2(CorrPorts) : 1,
   localparam int unsigned CW      = $clog2(SegBeats + 1),
   localparam int unsigned LW      = (Lanes > 1) ? $clog2(Lanes) : 1,
   localparam int unsigned SrcW    = $clog2(NS)
@@ -52,18 +57,18 @@ module ifc_dispatch #(
   input  wire logic [Planes*BeatW-1:0]  src_data_i,
   input  wire logic [Planes*MetaW-1:0]  src_meta_i,
   // corrector input
-  output      logic                     cin_valid_o,
-  input  wire logic                     cin_ready_i,
-  output      logic [BeatW-1:0]         cin_data_o,
-  output      logic                     cin_last_o,
-  output      logic [CTagW-1:0]         cin_tag_o,
-  output      logic [RemW-1:0]          cin_rem_o,
+  output      logic [NC-1:0]            cin_valid_o,
+  input  wire logic [NC-1:0]            cin_ready_i,
+  output      logic [NC*BeatW-1:0]      cin_data_o,
+  output      logic [NC-1:0]            cin_last_o,
+  output      logic [NC*CTagW-1:0]      cin_tag_o,
+  output      logic [NC*RemW-1:0]       cin_rem_o,
   // corrector output
-  input  wire logic                     cout_valid_i,
-  output      logic                     cout_ready_o,
-  input  wire logic [BeatW-1:0]         cout_data_i,
-  input  wire logic [CTagW-1:0]         cout_tag_i,
-  input  wire logic                     cout_unc_i,
+  input  wire logic [NC-1:0]            cout_valid_i,
+  output      logic [NC-1:0]            cout_ready_o,
+  input  wire logic [NC*BeatW-1:0]      cout_data_i,
+  input  wire logic [NC*CTagW-1:0]      cout_tag_i,
+  input  wire logic [NC-1:0]            cout_unc_i,
   // PE lanes
   output      logic [Lanes-1:0]         seg_valid_o,
   input  wire logic [Lanes-1:0]         seg_ready_i,
@@ -98,7 +103,8 @@ module ifc_dispatch #(
   logic [NS*LW-1:0] lane_q, lane_d;
   logic [NS-1:0]    ones_q, ones_d;     // stream all-ones data (erased segment)
   logic [Lanes-1:0] lbusy_q, lbusy_d;
-  logic             cbusy_q, cbusy_d;
+  logic [NC-1:0]    cbusy_q, cbusy_d;
+  logic [NS*PW-1:0] cport_q, cport_d;   // corrector port a source streams into
   logic             fv_q, fv_d;
   logic [31:0]      fg_q, fg_d;
   logic [31:0]      next_g_q, next_g_d;
@@ -132,12 +138,12 @@ module ifc_dispatch #(
         else if (src_meta_i[i*MetaW + 48] && !serased[i]) sact[i*2 +: 2] = ACorr;
         else                                           sact[i*2 +: 2] = ALane;
       end else begin
-        sv[i]                 = cout_valid_i;
-        sdata[i*BeatW +: BeatW] = cout_data_i;
-        sg[i*32 +: 32]        = cout_tag_i[31:0];
-        ss[i*16 +: 16]        = cout_tag_i[47:32];
+        sv[i]                 = cout_valid_i[i - Planes];
+        sdata[i*BeatW +: BeatW] = cout_data_i[(i - Planes)*BeatW +: BeatW];
+        sg[i*32 +: 32]        = cout_tag_i[(i - Planes)*CTagW +: 32];
+        ss[i*16 +: 16]        = cout_tag_i[(i - Planes)*CTagW + 32 +: 16];
         serased[i]            = 1'b0;
-        sact[i*2 +: 2]        = cout_unc_i ? AFail : ALane;
+        sact[i*2 +: 2]        = cout_unc_i[i - Planes] ? AFail : ALane;
       end
       shead[i] = sv[i] && (st_q[i*2 +: 2] == SIdle) && (cnt_q[i*CW +: CW] == '0);
       selig[i] = (sg[i*32 +: 32] < limit_i) && (!inorder_i || (sg[i*32 +: 32] == next_g_q));
@@ -152,18 +158,21 @@ module ifc_dispatch #(
   endfunction
 
   logic          any_lane_src, any_free_lane, want_lane, want_corr, want_fail;
-  logic [SrcW-1:0] lane_src, corr_src, fail_src, scan_src;
+  logic [SrcW-1:0] lane_src, fail_src, scan_src;
   logic          st_win, st_lanes, st_corr;
   logic [CW-1:0] c;
   logic [LW-1:0] l;  // lane bound to the source being updated
   logic [CW-1:0] rc;
+  logic [PW-1:0] rp;
+  logic [Planes-1:0] taken;
+  logic          got;
   logic [LW-1:0] rl;
   logic [LW-1:0] free_lane;
 
   always_comb begin
     // Defaults
     st_d = st_q; cnt_d = cnt_q; lane_d = lane_q; ones_d = ones_q; lbusy_d = lbusy_q;
-    cbusy_d = cbusy_q; fv_d = fv_q; fg_d = fg_q; next_g_d = next_g_q;
+    cbusy_d = cbusy_q; cport_d = cport_q; fv_d = fv_q; fg_d = fg_q; next_g_d = next_g_q;
     c_clean_d = c_clean_q; c_erased_d = c_erased_q; c_corr_d = c_corr_q; c_unc_d = c_unc_q;
     c_rerr_d = c_rerr_q; s_win_d = s_win_q; s_lane_d = s_lane_q; s_corr_d = s_corr_q; s_ord_d = s_ord_q;
     wait_corr_d = wait_corr_q;
@@ -171,19 +180,17 @@ module ifc_dispatch #(
 
     // ---- classification of the heads ------------------------------------------------------
     any_lane_src = 1'b0; lane_src = '0;
-    want_corr = 1'b0; corr_src = '0;
+    want_corr = 1'b0;
     want_fail = 1'b0; fail_src = '0;
     // corrector output has priority for lanes: scan it first, then planes 0..P-1
     for (int k = 0; k < NS; k++) begin
-      scan_src = (k == 0) ? SrcW'(Planes) : SrcW'(k - 1);
+      scan_src = (k < NC) ? SrcW'(Planes + k) : SrcW'(k - NC);
       if (shead[scan_src] && selig[scan_src] && sact[scan_src*2 +: 2] == ALane && !any_lane_src) begin
         any_lane_src = 1'b1; lane_src = scan_src;
       end
     end
     for (int i = 0; i < Planes; i++) begin
-      if (shead[i] && selig[i] && sact[i*2 +: 2] == ACorr && !want_corr) begin
-        want_corr = 1'b1; corr_src = SrcW'(i);
-      end
+      if (shead[i] && selig[i] && sact[i*2 +: 2] == ACorr) want_corr = 1'b1;
     end
     for (int i = 0; i < NS; i++) begin
       if (shead[i] && selig[i] && sact[i*2 +: 2] == AFail && !want_fail) begin
@@ -204,7 +211,7 @@ module ifc_dispatch #(
       if (shead[i] && sact[i*2 +: 2] != ADrop && !(sg[i*32 +: 32] < limit_i)) st_win = 1'b1;
     end
     st_lanes = any_lane_src && !any_free_lane;
-    st_corr  = want_corr && (cbusy_q || !cin_ready_i);
+    st_corr  = want_corr && ((~cbusy_q & cin_ready_i) == '0);
     if (st_win)      s_win_d  = s_win_q + 1'b1;
     if (st_lanes)    s_lane_d = s_lane_q + 1'b1;
     if (st_corr)     s_corr_d = s_corr_q + 1'b1;
@@ -221,14 +228,25 @@ module ifc_dispatch #(
       lbusy_d[free_lane] = 1'b1;
       next_g_d = next_g_q + 1'b1;
       wait_corr_d = 1'b0;
-      if (lane_src == SrcW'(Planes)) c_corr_d = c_corr_q + 1'b1;
+      if (lane_src >= SrcW'(Planes)) c_corr_d = c_corr_q + 1'b1;
       else if (serased[lane_src]) c_erased_d = c_erased_q + 1'b1;
       else c_clean_d = c_clean_q + 1'b1;
     end
-    if (want_corr && !cbusy_q && cin_ready_i) begin
-      st_d[corr_src*2 +: 2] = SCorr;
-      cbusy_d = 1'b1;
-      if (inorder_i) wait_corr_d = 1'b1;
+    // Each free corrector port takes the first eligible dirty head not taken by a lower port.
+    taken = '0;
+    for (int c2 = 0; c2 < NC; c2++) begin
+      got = 1'b0;
+      for (int i = 0; i < Planes; i++) begin
+        if (!got && !cbusy_q[c2] && cin_ready_i[c2] && !taken[i] &&
+            shead[i] && selig[i] && sact[i*2 +: 2] == ACorr) begin
+          got = 1'b1;
+          taken[i] = 1'b1;
+          st_d[i*2 +: 2] = SCorr;
+          cport_d[i*PW +: PW] = PW'(c2);
+          cbusy_d[c2] = 1'b1;
+          if (inorder_i) wait_corr_d = 1'b1;
+        end
+      end
     end
     if (want_fail && (!fv_q || fail_ready_i)) begin
       st_d[fail_src*2 +: 2] = SDrain;
@@ -236,7 +254,7 @@ module ifc_dispatch #(
       fg_d = sg[fail_src*32 +: 32];
       next_g_d = next_g_d + 1'b1;
       wait_corr_d = 1'b0;
-      if (fail_src == SrcW'(Planes)) c_unc_d = c_unc_q + 1'b1;
+      if (fail_src >= SrcW'(Planes)) c_unc_d = c_unc_q + 1'b1;
       else c_rerr_d = c_rerr_q + 1'b1;
     end else if (fv_q && fail_ready_i) begin
       fv_d = 1'b0;
@@ -258,7 +276,7 @@ module ifc_dispatch #(
           end
           SCorr: if (c == CW'(SegBeats - 1)) begin
             st_d[i*2 +: 2] = SIdle;
-            cbusy_d = 1'b0;
+            cbusy_d[cport_q[i*PW +: PW]] = 1'b0;
           end
           SDrain: if (c == CW'(SegBeats - 1)) st_d[i*2 +: 2] = SIdle;
           default: ;
@@ -275,7 +293,7 @@ module ifc_dispatch #(
   // Beat routing, forward (valid and data: never a function of any ready).
   always_comb begin
     beat_valid_o = '0; beat_data_o = '0; beat_last_o = '0;
-    cin_valid_o = 1'b0; cin_data_o = '0; cin_last_o = 1'b0; cin_tag_o = '0; cin_rem_o = '0;
+    cin_valid_o = '0; cin_data_o = '0; cin_last_o = '0; cin_tag_o = '0; cin_rem_o = '0; rp = '0;
     for (int i = 0; i < NS; i++) begin
       rc = cnt_q[i*CW +: CW];
       rl = lane_q[i*LW +: LW];
@@ -284,11 +302,12 @@ module ifc_dispatch #(
         beat_data_o[rl*BeatW +: BeatW] = ones_q[i] ? {BeatW{1'b1}} : sdata[i*BeatW +: BeatW];
         beat_last_o[rl] = (rc == CW'(PayBeats - 1));
       end else if (st_q[i*2 +: 2] == SCorr) begin
-        cin_valid_o = sv[i];
-        cin_data_o  = sdata[i*BeatW +: BeatW];
-        cin_last_o  = (rc == CW'(SegBeats - 1));
-        cin_tag_o   = {ss[i*16 +: 16], sg[i*32 +: 32]};
-        cin_rem_o   = (i < Planes) ? src_meta_i[i*MetaW + 51 +: RemW] : '0;
+        rp = cport_q[i*PW +: PW];
+        cin_valid_o[rp] = sv[i];
+        cin_data_o[rp*BeatW +: BeatW] = sdata[i*BeatW +: BeatW];
+        cin_last_o[rp]  = (rc == CW'(SegBeats - 1));
+        cin_tag_o[rp*CTagW +: CTagW] = {ss[i*16 +: 16], sg[i*32 +: 32]};
+        cin_rem_o[rp*RemW +: RemW]   = (i < Planes) ? src_meta_i[i*MetaW + 51 +: RemW] : '0;
       end
     end
   end
@@ -299,7 +318,7 @@ module ifc_dispatch #(
     for (int i = 0; i < NS; i++) begin
       case (st_q[i*2 +: 2])
         SLane:   srdy[i] = beat_ready_i[lane_q[i*LW +: LW]];
-        SCorr:   srdy[i] = cin_ready_i;
+        SCorr:   srdy[i] = cin_ready_i[cport_q[i*PW +: PW]];
         SDrain:  srdy[i] = 1'b1;
         default: srdy[i] = 1'b0;
       endcase
@@ -310,7 +329,7 @@ module ifc_dispatch #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       dv_q <= '0;
-      st_q <= '0; cnt_q <= '0; lbusy_q <= '0; cbusy_q <= 1'b0; fv_q <= 1'b0; next_g_q <= '0;
+      st_q <= '0; cnt_q <= '0; lbusy_q <= '0; cbusy_q <= '0; fv_q <= 1'b0; next_g_q <= '0;
       c_clean_q <= '0; c_erased_q <= '0; c_corr_q <= '0; c_unc_q <= '0; c_rerr_q <= '0;
       s_win_q <= '0; s_lane_q <= '0; s_corr_q <= '0; s_ord_q <= '0; wait_corr_q <= 1'b0;
     end else begin
@@ -322,6 +341,7 @@ module ifc_dispatch #(
     end
   end
   always_ff @(posedge clk_i) begin
+    cport_q <= cport_d;
     lane_q <= lane_d; ones_q <= ones_d; fg_q <= fg_d; dtag_q <= dtag_d; dact_q <= dact_d;
   end
 
@@ -329,10 +349,10 @@ module ifc_dispatch #(
   assign seg_tag_o      = dtag_q;
   assign seg_act_elem_o = dact_q;
   assign src_ready_o  = srdy[Planes-1:0];
-  assign cout_ready_o = srdy[Planes];
+  assign cout_ready_o = srdy[NS-1:Planes];
   assign fail_valid_o = fv_q;
   assign fail_g_o     = fg_q;
-  assign idle_o       = (st_q == '0) && !fv_q && (lbusy_q == '0) && (dv_q == '0) && !cbusy_q;
+  assign idle_o       = (st_q == '0) && !fv_q && (lbusy_q == '0) && (dv_q == '0) && (cbusy_q == '0);
   assign cnt_clean_o = c_clean_q;
   assign cnt_erased_o = c_erased_q;
   assign cnt_corrected_o = c_corr_q;

@@ -51,23 +51,35 @@ module ifc_fp32_add (
   assign eff_sub = (sx != sy);
   assign d       = ex - ey;  // ex >= ey whenever y is non-zero; y = 0 has my = 0 (any shift)
 
-  // Alignment: {my, 3'b000} >> d with the bits shifted out ORed into bit 0 (sticky).
+  // Alignment: {my, 3'b000} >> d with the bits shifted out ORed into bit 0 (sticky). A
+  // logarithmic shifter of constant stages (no variable-shift cells: Yosys' SAT-based resource
+  // sharing explodes on those in this cone).
   logic [4:0]  shamt;
-  logic [26:0] y_full, y_shift, y_lost_mask;
+  logic [26:0] y_sh;
+  logic        y_st;
   logic [26:0] y_al;
-  assign shamt       = (d > 8'd27) ? 5'd27 : d[4:0];
-  assign y_full      = {my, 3'b000};
-  assign y_shift     = y_full >> shamt;
-  assign y_lost_mask = ~(27'h7FF_FFFF << shamt);
-  assign y_al        = {y_shift[26:1], y_shift[0] | ((y_full & y_lost_mask) != 27'd0)};
+  assign shamt = (d > 8'd27) ? 5'd27 : d[4:0];
+  always_comb begin
+    y_sh = {my, 3'b000};
+    y_st = 1'b0;
+    for (int k = 0; k < 5; k++) begin
+      if (shamt[k]) begin
+        y_st = y_st | ((y_sh & ~(27'h7FF_FFFF << (1 << k))) != 27'd0);
+        y_sh = y_sh >> (1 << k);
+      end
+    end
+  end
+  assign y_al = {y_sh[26:1], y_sh[0] | y_st};
 
-  logic [27:0] s_raw;
-  assign s_raw = eff_sub ? ({1'b0, mx, 3'b000} - {1'b0, y_al}) : ({1'b0, mx, 3'b000} + {1'b0, y_al});
+  // One adder for both: x - y = x + ~y + 1 (|x| >= |y|, so the difference is >= 0).
+  logic [27:0] s_raw, y_op;
+  assign y_op  = eff_sub ? ~{1'b0, y_al} : {1'b0, y_al};
+  assign s_raw = {1'b0, mx, 3'b000} + y_op + 28'(eff_sub);
 
   // Normalisation: n[26] is the leading one, n[2] the guard bit, n[1:0] round|sticky.
   logic [4:0]  lz;
   logic        lz_found;
-  logic [26:0] n;
+  logic [26:0] n, n_left;
   logic signed [9:0] e_norm;
   always_comb begin
     lz       = 5'd0;
@@ -80,11 +92,17 @@ module ifc_fp32_add (
     end
   end
   always_comb begin
+    n_left = s_raw[26:0];
+    for (int k = 0; k < 5; k++) begin
+      if (lz[k]) n_left = n_left << (1 << k);
+    end
+  end
+  always_comb begin
     if (s_raw[27]) begin
       n      = {s_raw[27:2], s_raw[1] | s_raw[0]};
       e_norm = signed'({2'b00, ex}) + 10'sd1;
     end else begin
-      n      = s_raw[26:0] << lz;
+      n      = n_left;
       e_norm = signed'({2'b00, ex}) - signed'({5'd0, lz});
     end
   end

@@ -20,6 +20,10 @@ if [ -x "$build/tb/unit/bench_ecc_corrector" ]; then
   "$build/tb/unit/bench_ecc_corrector" "$out/ecc_corrector.json"
 fi
 
+echo "== gemv: LLaMA-7B FFN 4096 x 11008 INT8, RBER 0 / 1e-5 / 1e-4 / 1e-3, out-of-order vs in-order"
+echo "   (GEMV_ROWS=<n> runs fewer rows; the full matrix takes several minutes)"
+"$build/tb/bench/bench_gemv" "$out/gemv.json" "${GEMV_ROWS:-4096}" 11008
+
 python3 - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])

@@ -44,6 +44,7 @@ for m in $mods; do
   fi
   cells=$(awk '/Number of cells:/ {n=$4} END {print n}' "$out/$m.stat.txt")
   area=$(awk '/Chip area for/ {a=$NF} END {print a}' "$out/$m.stat.txt")
+  area=${area:-0}  # a block that is only a black box has no standard cells
   ge=$(python3 -c "print(f'{$area/24.0:.0f}')")
   printf '%-20s %10s %14s %10s\n' "$m" "$cells" "$area" "$ge" >> "$out/summary.txt"
 done

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   nlohmann::json j;
   j["benchmark"] = "gemv";
   j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);
-  j["correctors"] = IFC_RTL_CORRECTORS;
+  j["corrector_ports"] = IFC_RTL_CORR_PORTS;
+  j["engines_per_port"] = IFC_RTL_CORRECTORS;
   j["lanes"] = IFC_RTL_PE_LANES;
   j["macs"] = IFC_RTL_PE_MACS;
   j["runs"] = nlohmann::json::array();

@@ -67,6 +67,7 @@ class RtlSim {
 
   /// Holds rst_ni low for `n` cycles (hooks do not run), then releases it.
   void reset(unsigned n = 4) {
+    Verilated::threadContextp(ctx_.get());
     top_->rst_ni = 0;
     for (unsigned i = 0; i < n; ++i) edge();
     top_->rst_ni = 1;
@@ -75,6 +76,9 @@ class RtlSim {
 
   /// Advances `n` clock cycles, running the hooks each cycle.
   void cycle(uint64_t n = 1) {
+    // Assertion failures are reported to the thread's current context: make it this model's, as
+    // several RtlSims may share a thread.
+    Verilated::threadContextp(ctx_.get());
     for (uint64_t i = 0; i < n; ++i) {
       for (auto& h : drive_) h();
       top_->eval();

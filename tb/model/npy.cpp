@@ -1,7 +1,6 @@
 #include "model/npy.hpp"
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace ifc::model {
@@ -40,19 +39,36 @@ NpyArray read_npy(const std::string& path) {
   std::string header(hlen, '\0');
   if (!f.read(header.data(), hlen)) throw NpyError(path + ": truncated header");
   NpyArray a;
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']+)'"))) throw NpyError(path + ": no descr");
-  a.descr = m[1];
+  // The header is a Python dict literal: {'descr': '<i1', 'fortran_order': False, 'shape': (3, 4), }
+  auto value_of = [&](const std::string& key) -> std::string {
+    const size_t k = header.find("'" + key + "'");
+    if (k == std::string::npos) throw NpyError(path + ": header has no '" + key + "'");
+    size_t v = header.find(':', k);
+    if (v == std::string::npos) throw NpyError(path + ": malformed header");
+    ++v;
+    while (v < header.size() && header[v] == ' ') ++v;
+    return header.substr(v);
+  };
+  {
+    const std::string d = value_of("descr");
+    const size_t q = d.find('\'', 1);
+    if (d.empty() || d[0] != '\'' || q == std::string::npos) throw NpyError(path + ": malformed descr");
+    a.descr = d.substr(1, q - 1);
+  }
   if (a.descr == "|i1") a.descr = "<i1";
-  if (std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True")))
+  if (value_of("fortran_order").rfind("True", 0) == 0)
     throw NpyError(path + ": Fortran order is not supported (save with np.ascontiguousarray)");
-  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) throw NpyError(path + ": no shape");
-  std::stringstream ss(m[1].str());
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    tok.erase(0, tok.find_first_not_of(" \t"));
-    if (tok.empty()) continue;
-    a.shape.push_back(std::stoull(tok));
+  {
+    const std::string sh = value_of("shape");
+    const size_t close = sh.find(')');
+    if (sh.empty() || sh[0] != '(' || close == std::string::npos) throw NpyError(path + ": malformed shape");
+    std::stringstream ss(sh.substr(1, close - 1));
+    std::string tok;
+    while (std::getline(ss, tok, ',')) {
+      tok.erase(0, tok.find_first_not_of(" \t"));
+      if (tok.empty()) continue;
+      a.shape.push_back(std::stoull(tok));
+    }
   }
   if (a.shape.empty() || a.shape.size() > 2)
     throw NpyError(path + ": " + std::to_string(a.shape.size()) + "-D arrays are not supported (1-D or 2-D)");

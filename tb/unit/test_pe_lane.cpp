@@ -134,6 +134,7 @@ class PeLane : public RtlFixture<Vifc_pe_lane> {
     auto& t = top();
     auto& b = buf_->top();
     for (unsigned w = 0; w < kActW / 32; ++w) t.act_rdata_i[w] = b.rdata_o[w];
+    if (manual_) return;  // the test drives the lane's inputs itself
     std::bernoulli_distribution bs(pv_seg_), bb(pv_beat_), br(pr_);
     if (!active_ || segs_ == nullptr) {
       t.seg_valid_i = 0;
@@ -172,7 +173,10 @@ class PeLane : public RtlFixture<Vifc_pe_lane> {
     auto& t = top();
     auto& b = buf_->top();
     const uint64_t now = sim().cycles();
-    if (active_ && segs_ != nullptr) {
+    if (manual_) {
+      beat_fire_ = t.beat_valid_i && t.beat_ready_o;
+      seg_fire_ = t.seg_valid_i && t.seg_ready_o;
+    } else if (active_ && segs_ != nullptr) {
       const auto& segs = *segs_;
       // descriptor
       seg_hold_ = t.seg_valid_i && !t.seg_ready_o;
@@ -224,9 +228,13 @@ class PeLane : public RtlFixture<Vifc_pe_lane> {
       b.wr_addr_i = w;
       for (unsigned i = 0; i < kWordElems; ++i) set_bits(b.wr_data_i, 16 * i, 16, act_[w * kWordElems + i]);
     }
+    // Verilator reports a failed assertion to the thread's current context: point it at the model
+    // being evaluated (the buffer now, the lane again for its edge).
+    Verilated::threadContextp(&buf_->ctx());
     b.eval();
     if (b.wr_valid_i && b.wr_ready_o) wr_queue_.pop_front();
     buf_->cycle();
+    Verilated::threadContextp(&sim().ctx());
   }
 
   std::unique_ptr<RtlSim<Vifc_act_buffer>> buf_;
@@ -240,7 +248,8 @@ class PeLane : public RtlFixture<Vifc_pe_lane> {
   std::mt19937_64 rng_;
   double pv_seg_ = 1, pv_beat_ = 1, pr_ = 1;
   size_t seg_i_ = 0, beat_seg_ = 0, beat_i_ = 0, res_i_ = 0;
-  bool seg_hold_ = false, beat_hold_ = false, active_ = false;
+  bool seg_hold_ = false, beat_hold_ = false, active_ = false, manual_ = false;
+  bool beat_fire_ = false, seg_fire_ = false;
 };
 
 /// bf16 activations (specials in the upper half of the buffer); INT8/INT4 segments read their low
@@ -352,6 +361,33 @@ TEST_F(PeLane, ActivationReloadBetweenBatches) {
   }
 }
 
+TEST_F(PeLane, ReadAfterReloadOfTheLastReadWordSeesNewData) {
+  // The buffer's read filter skips a read of the word its output already holds; a write must
+  // invalidate that. Run a segment, rewrite the word it read last, and start the next segment on
+  // exactly that word (segment starts only need lane-cycle alignment).
+  std::mt19937_64 rng(test_seed("pe_lane_filter", 27));
+  for (int round = 0; round < 20; ++round) {
+    const Dtype dt = static_cast<Dtype>(rng() % 3);
+    if (round == 0) {
+      fill_bf16(rng, act_, 0.0);
+      load_act(rng, 0, kActWords);
+    }
+    std::vector<Seg> first{make_seg(rng, dt, 0.0)};
+    Stats st;
+    run(first, 1.0, 1.0, 1.0, rng(), st);
+    const unsigned last_word = (first[0].act_elem + elems_per_seg(dt)) / kWordElems - 1;
+    for (unsigned i = 0; i < kWordElems; ++i) act_[last_word * kWordElems + i] = model::random_bf16(rng, 0.0);
+    load_act(rng, last_word, 1);
+    Seg second = make_seg(rng, dt, 0.0);
+    second.act_elem = last_word * kWordElems;
+    if (second.act_elem + elems_per_seg(dt) > kMaxK) second.act_elem = kMaxK - elems_per_seg(dt);
+    second.expect = model::segment_psum(dt, second.payload.data(), elems_per_seg(dt), &act_[second.act_elem], kMacs);
+    std::vector<Seg> segs{second};
+    run(segs, 1.0, 1.0, 1.0, rng(), st);
+    if (HasFailure()) return;
+  }
+}
+
 TEST_F(PeLane, FullRateThroughputAndLatency) {
   // With descriptors and beats always valid and results always taken, the lane issues a lane cycle
   // every clock, across segment boundaries: a 256 B INT8 segment takes 256/Macs cycles of MACs.
@@ -395,6 +431,52 @@ TEST_F(PeLane, ResultBackpressureStallsWithoutLoss) {
   Stats st;
   run(segs, 1.0, 1.0, 0.02, rng(), st);
   EXPECT_GT(st.stall_cycles, 0u);
+}
+
+TEST_F(PeLane, ProtocolViolationsFireAssertions) {
+  // A beat payload that changes while it waits (BeatStable_A), and a segment whose last beat comes
+  // early (BeatCount_A): each must fire an assertion (the error flag is then cleared).
+  std::mt19937_64 rng(test_seed("pe_lane_protocol", 28));
+  fill_bf16(rng, act_, 0.0);
+  load_act(rng, 0, 64);
+  manual_ = true;
+  auto& t = top();
+  t.res_ready_i = 0;  // the malformed segment's result stays in the lane
+  t.beat_valid_i = 0;
+  t.seg_valid_i = 1;  // the lane is idle: taken at once
+  t.seg_tag_i = 1;
+  t.seg_dtype_i = 0;
+  t.seg_act_elem_i = 0;
+  sim().cycle();
+  ASSERT_TRUE(beat_fire_ == false && seg_fire_);
+  t.seg_valid_i = 0;
+  const auto take_beat = [&](uint64_t data, bool last) {
+    t.beat_valid_i = 1;
+    t.beat_data_i = data;
+    t.beat_last_i = last;
+    for (int i = 0; i < 10 && !beat_fire_; ++i) sim().cycle();
+    ASSERT_TRUE(beat_fire_);
+    t.beat_valid_i = 0;
+    beat_fire_ = false;
+  };
+  t.beat_valid_i = 1;
+  t.beat_data_i = 0x0102030405060708ull;
+  t.beat_last_i = 0;
+  sim().cycle();  // the beat's first lane cycle: it is not taken yet
+  ASSERT_FALSE(beat_fire_);
+  EXPECT_FALSE(sim().error());
+  take_beat(0x1111111111111111ull, false);  // changed while valid && !ready
+  EXPECT_TRUE(sim().error()) << "BeatStable_A did not fire";
+  sim().ctx().gotError(false);
+  take_beat(2, false);
+  take_beat(3, false);
+  EXPECT_FALSE(sim().error());
+  take_beat(4, true);  // the 4th beat is flagged last: kPayBeats expected
+  EXPECT_TRUE(sim().error()) << "BeatCount_A did not fire";
+  sim().ctx().gotError(false);
+  sim().cycle(4);
+  EXPECT_FALSE(sim().error());
+  manual_ = false;
 }
 
 }  // namespace
