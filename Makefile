@@ -65,6 +65,7 @@ wave: build ## Re-run one test with FST tracing: make wave TEST=<Suite.Test>
 	scripts/wave.sh $(BUILD) "$(TEST)"
 
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
+	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
 	scripts/bench.sh $(BUILD)
 
 synth: deps ## Yosys + osu018 area of every block (reports under build/synth/)
