@@ -18,7 +18,7 @@ DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test sim lint wave bench synth clean
+.PHONY: help deps build run run-read test test-slow sim lint wave bench synth clean
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -51,8 +51,11 @@ run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs
 run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)
 
-test: build ## Build and run the whole test suite (ctest)
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+test: build ## Build and run the test suite (ctest; everything but the label slow)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+test-slow: build ## The slow tests only (long formal proofs; ctest label slow)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L slow
 
 sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|system'

@@ -19,9 +19,12 @@
 ///   ordering:   segments leave in completion order, not arrival order (a segment with few errors
 ///               overtakes one with many). in_tag_i identifies them; a segment's beats are contiguous.
 ///
-///   example (NumEngines = 2):   in:  A(8 errors) B(1 error)          out:  B A
-///     cycle    0      34      68     ~100          ~190
-///              A in   B in    A: engine 0 (long Chien)   B: engine 1, done first -> B out, then A out
+///   example (defaults, NumEngines = 2, both ports at full rate; test OutOfOrderCompletion...):
+///     | segment | errors                 | beats in | engine | start | Chien | result | beats out |
+///     |---------|------------------------|----------|--------|-------|-------|--------|-----------|
+///     | A       | 8, in the last 22 bits | 0..33    | 0      | 34    | 142   | 207    | 209..242  |
+///     | B       | 1, stream bit 5        | 34..67   | 1      | 68    | 1     | 100    | 102..135  |
+///     B overtakes A: its Chien search stops after 1 cycle, A's runs all 136 groups + 6 stalls.
 ///
 /// Outputs per beat: out_data_o (corrected; the raw data when uncorrectable), out_last_o,
 /// out_tag_o, out_uncorrectable_o (on every beat of an uncorrectable segment), out_nerr_o (bits

@@ -192,6 +192,11 @@ TEST_F(EccCorrector, OutOfOrderCompletionWithFullRatePorts) {
   h.submit(std::move(a));
   h.submit(std::move(b));
   check(h, h.run(bound(2)));
+  for (const auto& s : h.segments()) {
+    std::printf("[ecc] tag %X: beats in %llu..%llu, beats out %llu..%llu\n", s.tag,
+                static_cast<unsigned long long>(s.first_in_cycle), static_cast<unsigned long long>(s.last_in_cycle),
+                static_cast<unsigned long long>(s.first_out_cycle), static_cast<unsigned long long>(s.last_out_cycle));
+  }
   EXPECT_EQ(h.segments()[1].complete_index, 0u) << "B (1 early error) should overtake A (T late errors)";
   EXPECT_EQ(h.stats().out_of_order_diff_err, 1u);
 }
