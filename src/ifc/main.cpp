@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   ifc::cli::add_read_command(app);
   ifc::cli::add_gemv_command(app);
+  ifc::cli::add_llm_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

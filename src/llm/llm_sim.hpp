@@ -1,0 +1,260 @@
+// openifc system simulator: whole-model decode of a Hugging Face style LLM on NVLLM, the
+// DRAM-equipped IFC baseline, SSD-like in-flash compute (Cambricon-LLM, AiF) and A800 out-of-core.
+//
+// Analytic (roofline + page-granular flash timing) model, calibrated from the cycle-exact RTL:
+// per-die GEMV utilisation, ECC corrections and stall behaviour come from a calibration file
+// written by scripts/calibrate.py (`make calibrate`). Nothing here depends on the Verilated models.
+// docs/system_sim.md describes the model, its assumptions and the reproduction of the papers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ifc::llm {
+
+/// A configuration error: names the file, the key and (where it applies) the allowed values.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Model (Hugging Face config.json fields)
+// ---------------------------------------------------------------------------------------------
+enum class FfnKind { kStandard, kGated };
+
+struct ModelConfig {
+  std::string name;
+  std::string model_type;
+  FfnKind ffn_kind = FfnKind::kStandard;
+  uint64_t hidden_size = 0;
+  uint64_t intermediate_size = 0;
+  uint64_t num_hidden_layers = 0;
+  uint64_t num_attention_heads = 0;
+  uint64_t num_key_value_heads = 0;
+  uint64_t vocab_size = 0;
+  uint64_t max_position_embeddings = 0;
+
+  uint64_t head_dim() const { return hidden_size / num_attention_heads; }
+  uint64_t kv_dim() const { return head_dim() * num_key_value_heads; }
+  /// Parameters (elements) per decoder layer, by part.
+  uint64_t attn_qkv_params() const { return hidden_size * (hidden_size + 2 * kv_dim()); }
+  uint64_t attn_o_params() const { return hidden_size * hidden_size; }
+  uint64_t attn_params() const { return attn_qkv_params() + attn_o_params(); }
+  uint64_t ffn_params() const {
+    return (ffn_kind == FfnKind::kGated ? 3 : 2) * hidden_size * intermediate_size;
+  }
+  uint64_t lm_head_params() const { return vocab_size * hidden_size; }
+  /// Weights read per decoded token (all layers + LM head; the embedding is a row lookup).
+  uint64_t decode_params() const {
+    return num_hidden_layers * (attn_params() + ffn_params()) + lm_head_params();
+  }
+  /// KV-cache elements one token adds to one layer (K and V).
+  uint64_t kv_elems_per_token_layer() const { return 2 * kv_dim(); }
+
+  static ModelConfig from_json(const nlohmann::json& j, const std::string& origin);
+  /// `name_or_path`: a directory holding config.json, a .json file, or a name under
+  /// `models_dir` (configs/models/<name>/config.json).
+  static ModelConfig load(const std::string& name_or_path, const std::string& models_dir);
+};
+
+// ---------------------------------------------------------------------------------------------
+// System
+// ---------------------------------------------------------------------------------------------
+enum class SystemKind { kIfc, kGpuOffload };
+enum class EccMode { kOutOfOrder, kInOrder, kNone };
+enum class Place { kFlash, kNpu };
+enum class Scheduler { kKvAware, kStatic, kNone };
+
+struct FlashConfig {
+  uint32_t channels = 0, chips_per_channel = 0, dies_per_chip = 0;
+  uint32_t planes_per_die = 4;
+  uint32_t ifc_planes_per_die = 4;     ///< planes whose pages feed the in-flash compute together
+  uint64_t page_data_bytes = 16384;
+  double tR_us = 30;
+  double tR_scale = 1.0;               ///< AiF charge-recycling read: effective tR = tR_us x tR_scale
+  double channel_MTps = 1000;
+  uint32_t channel_width_bytes = 1;
+  EccMode ecc_mode = EccMode::kOutOfOrder;
+  bool prefetch = true;                ///< deterministic prefetch hides the first tR of every GEMV
+  double logic_clock_MHz = 200;
+  uint32_t macs_per_cycle = 16;
+  double rber = 1e-4;
+  uint64_t dies() const { return uint64_t(channels) * chips_per_channel * dies_per_chip; }
+  double channel_Bps() const { return channel_MTps * 1e6 * channel_width_bytes; }
+};
+
+struct NpuConfig {
+  double peak_TOPS = 2;
+  double dram_GBps = 40;
+  double dram_capacity_GB = 16;
+};
+
+struct GpuConfig {
+  double peak_TOPS = 624;
+  double compute_efficiency = 0.5;
+  double hbm_GBps = 2039;
+  double hbm_capacity_GB = 80;
+  double storage_GBps = 7;
+  double link_GBps = 25;
+  double overhead_us_per_layer = 50;
+};
+
+struct EnergyConfig {
+  double nand_sense_pJ_per_bit = 0;       ///< array read (sensing), not data movement
+  double flash_to_logic_pJ_per_bit = 0;   ///< page buffer -> compute (W2W bond or on-die bus)
+  double channel_pJ_per_bit = 0;          ///< flash channel I/O (ONFI / Toggle)
+  double dram_pJ_per_bit = 0;             ///< NPU DRAM (LPDDR5X)
+  double link_pJ_per_bit = 0;             ///< host link (PCIe)
+  double storage_pJ_per_bit = 0;          ///< SSD read (out-of-core baseline)
+  double hbm_pJ_per_bit = 0;              ///< GPU HBM
+  double flash_mac_pJ = 0;                ///< one INT8 MAC on the flash logic die
+  double npu_mac_pJ = 0;                  ///< one MAC on the NPU (incl. its SRAM)
+  double gpu_mac_pJ = 0;                  ///< one MAC on the GPU
+  double ecc_check_pJ_per_bit = 0;        ///< line-rate syndrome / remainder check
+  double ecc_correct_pJ_per_segment = 0;  ///< one BM + Chien correction
+};
+
+struct SystemConfig {
+  std::string name;
+  SystemKind kind = SystemKind::kIfc;
+  FlashConfig flash;
+  NpuConfig npu;
+  GpuConfig gpu;
+  Place ffn = Place::kFlash, attention_proj = Place::kNpu, lm_head = Place::kFlash;
+  Scheduler scheduler = Scheduler::kKvAware;
+  bool npu_tiling = false;           ///< Cambricon-LLM hardware tiling: the NPU takes a share of each flash GEMV over the channels
+  double weight_bytes = 1;           ///< INT8
+  double act_bytes = 1;              ///< activation element sent to the flash dies
+  double result_bytes = 4;           ///< int32 partial result per row
+  double kv_bytes = 2;               ///< FP16 KV-cache element
+  double scheduler_us_per_layer = 0;
+  double sync_us_per_gemv = 0;
+  EnergyConfig energy;
+
+  static SystemConfig from_json(const nlohmann::json& j, const std::string& origin);
+  static SystemConfig load(const std::string& name_or_path, const std::string& systems_dir);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Calibration (written by scripts/calibrate.py from `ifc gemv` runs)
+// ---------------------------------------------------------------------------------------------
+struct CalibrationPoint {
+  double rber = 0;
+  EccMode mode = EccMode::kOutOfOrder;
+  double utilization = 1;                ///< steady-state NAND bandwidth utilisation of one die
+  double corrected_per_segment = 0;
+  double uncorrectable_per_segment = 0;
+  double stall_cycles_per_segment = 0;
+};
+
+struct Calibration {
+  std::string origin;
+  double die_planes = 4;
+  double page_data_bytes = 16384;
+  double tR_us = 30;
+  double seg_payload_bytes = 256;
+  std::vector<CalibrationPoint> points;
+
+  /// Interpolated (log-linear in RBER) point for `mode` at `rber`. kNone uses the
+  /// out-of-order curve at RBER 0 (an ECC-free datapath never stalls on a correction).
+  CalibrationPoint at(double rber, EccMode mode) const;
+  static Calibration from_json(const nlohmann::json& j, const std::string& origin);
+  static Calibration load(const std::string& path);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+struct Breakdown {
+  double flash_gemv_s = 0;   ///< GEMVs computed in flash (incl. the NPU's tiled share)
+  double attention_s = 0;    ///< attention block on the NPU / GPU (projections there + KV)
+  double transfer_s = 0;     ///< activations / results over channels, weights over PCIe
+  double scheduler_s = 0;    ///< scheduler decisions and per-GEMV synchronisation
+  double total() const { return flash_gemv_s + attention_s + transfer_s + scheduler_s; }
+  Breakdown& operator+=(const Breakdown& o);
+};
+
+struct Energy {
+  // data movement
+  double flash_to_logic_J = 0, channel_J = 0, dram_J = 0, link_J = 0, storage_J = 0, hbm_J = 0;
+  // array read and compute
+  double sense_J = 0, mac_J = 0, ecc_J = 0;
+  double data_movement() const { return flash_to_logic_J + channel_J + dram_J + link_J + storage_J + hbm_J; }
+  double compute() const { return mac_J + ecc_J; }
+  double total() const { return data_movement() + compute() + sense_J; }
+  Energy& operator+=(const Energy& o);
+  Energy scaled(double f) const;
+};
+
+/// Bytes moved per token, by medium (the energy model's inputs; checked by hand in the tests).
+struct Traffic {
+  double flash_sensed = 0, flash_to_logic = 0, channel = 0, dram = 0, link = 0, storage = 0, hbm = 0;
+  double flash_macs = 0, npu_macs = 0, gpu_macs = 0, segments_sensed = 0;
+  Traffic& operator+=(const Traffic& o);
+};
+
+struct TokenResult {
+  uint64_t context = 0;       ///< tokens already in the KV cache
+  Breakdown time;
+  Traffic traffic;
+  Energy energy;
+  double alpha = 0;           ///< share of the attention projections the scheduler put in flash
+};
+
+struct RunResult {
+  std::string model, system;
+  uint64_t context = 0, decode = 0;
+  double prefill_s = 0;
+  Energy prefill_energy;
+  Breakdown decode_time;      ///< summed over the decoded tokens
+  Energy decode_energy;       ///< summed over the decoded tokens
+  double decode_s() const { return decode_time.total(); }
+  double tokens_per_s() const { return decode ? double(decode) / decode_s() : 0; }
+  double end_to_end_s() const { return prefill_s + decode_s(); }
+  Breakdown per_token_time() const;
+  Energy per_token_energy() const { return decode_energy.scaled(decode ? 1.0 / double(decode) : 0); }
+  double kv_cache_bytes = 0;  ///< at the end of the run
+  double weight_bytes = 0;
+  CalibrationPoint calib;
+  std::vector<std::string> notes;
+  nlohmann::json to_json() const;
+};
+
+class Simulator {
+ public:
+  Simulator(ModelConfig m, SystemConfig s, Calibration c);
+  /// Decode one token with `context` tokens in the KV cache.
+  TokenResult decode_token(uint64_t context) const;
+  /// Prefill of `prompt` tokens (one batched pass over the weights).
+  double prefill_s(uint64_t prompt, Energy* e = nullptr) const;
+  /// Prefill `context` tokens, then decode `decode` tokens (contexts context .. context+decode-1).
+  RunResult run(uint64_t context, uint64_t decode) const;
+
+  /// Per-die in-flash GEMV bandwidth (B/s) from the calibration.
+  double die_gemv_Bps() const;
+  /// Time (s) of one GEMV of `rows` x `cols` weights in flash, with the share `share` of its
+  /// rows (0..1); adds the bytes moved to `t`.
+  double flash_gemv_s(double rows, double cols, double share, Traffic* t) const;
+  const ModelConfig& model() const { return m_; }
+  const SystemConfig& system() const { return s_; }
+  const CalibrationPoint& calib() const { return cp_; }
+
+ private:
+  Energy energy_of(const Traffic& t) const;
+  TokenResult decode_ifc(uint64_t context) const;
+  TokenResult decode_gpu(uint64_t context) const;
+  ModelConfig m_;
+  SystemConfig s_;
+  Calibration c_;
+  CalibrationPoint cp_;
+};
+
+std::string to_string(EccMode m);
+std::string to_string(Scheduler s);
+
+}  // namespace ifc::llm
