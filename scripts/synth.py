@@ -1,0 +1,470 @@
+#!/usr/bin/env python3
+"""make synth: Yosys 0.23 + osu018 area of every RTL block, for each named core configuration.
+
+For every configs/core/*.json (or --config F ...):
+  - ifc_core is synthesised hierarchically with the configuration's parameters (chparam, the same
+    JSON-key -> parameter map as sim/CMakeLists.txt), SRAM macros (ifc_sram_1r1w) black boxes.
+    Every block the core instantiates is reported with exactly the parameters the core gives it,
+    and instance counts are multiplied through the hierarchy (2 corrector ports x 4 engines = 8).
+  - RTL blocks outside ifc_core (ifc_read_path) are synthesised on their own with the same values.
+  - One report per block: <build>/synth/<config>/<block>.stat.txt, plus the Yosys log.
+  - The area model (scripts/synth_area.py, constants cited in synth/README.md) gives GE, 28 nm
+    logic mm^2, SRAM mm^2 and % of the die; area.md and area.json in <build>/synth/.
+  - The area regression check against synth/area_baseline.json (fails on > 5% growth of a block;
+    --update-baseline records the current numbers).
+  - The default configuration's netlist (write_verilog) and behavioural models of the osu018 cells
+    go to <build>/synth/netlist/ for the gate-level re-simulation (sim/netlist, make netlist).
+  - --sta: critical path with OpenSTA (Debian opensta) at 180 nm, scaled to 28 nm.
+
+Every Yosys run uses -e 'implicitly declared|has no driver' so a silent miscompile fails.
+"""
+import argparse
+import concurrent.futures as cf
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import synth_area as area  # noqa: E402
+
+YOSYS_ERR = "implicitly declared|has no driver"
+BASELINE = os.path.join(ROOT, "synth", "area_baseline.json")
+
+
+def log(msg):
+    print(f"synth: {msg}", flush=True)
+
+
+# --- the osu018 liberty --------------------------------------------------------------------------
+def fetch_liberty(out):
+    """osu018_stdcells.lib from the Debian package qflow-tech-osu018, extracted without installing
+    qflow (CONVENTIONS.md). Returns the directory holding the .lib."""
+    for d in (os.path.join(out, "osu018"), "/usr/share/qflow/tech/osu018"):
+        hits = glob.glob(os.path.join(d, "**", "osu018_stdcells.lib"), recursive=True)
+        if hits:
+            return os.path.dirname(hits[0])
+    log("fetching the osu018 liberty (apt-get download qflow-tech-osu018)")
+    tmp = tempfile.mkdtemp()
+    os.chmod(tmp, 0o777)  # apt's _apt user writes there when run as root
+    r = subprocess.run(["apt-get", "download", "qflow-tech-osu018"], cwd=tmp, capture_output=True, text=True)
+    debs = glob.glob(os.path.join(tmp, "qflow-tech-osu018_*.deb"))
+    if r.returncode != 0 or not debs:
+        sys.exit("synth: 'apt-get download qflow-tech-osu018' failed: run 'apt-get update' (as root) and retry\n"
+                 + r.stderr)
+    subprocess.run(["dpkg-deb", "-x", debs[0], os.path.join(out, "osu018")], check=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    hits = glob.glob(os.path.join(out, "osu018", "**", "osu018_stdcells.lib"), recursive=True)
+    if not hits:
+        sys.exit("synth: osu018_stdcells.lib not found in the package")
+    return os.path.dirname(hits[0])
+
+
+def nand2_area(lib):
+    txt = open(lib).read()
+    m = re.search(r"cell\s*\(NAND2X1\)\s*\{\s*area\s*:\s*([0-9.]+)", txt)
+    return float(m.group(1)) if m else area.OSU018_NAND2X1_UM2
+
+
+# --- configuration -> parameters (the map of sim/CMakeLists.txt) --------------------------------
+def core_params(cfg):
+    """ifc_core parameters of a configs/core/*.json, as Verilog literals."""
+    m, t = int(cfg["ecc_m"]), int(cfg["ecc_t"])
+    bch = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "gen_bch.py"), str(m), str(t), "--json"],
+                                    check=True, capture_output=True, text=True).stdout)
+    parity = int(bch["parity_bits"])
+    rp = read_path_params(cfg)
+    p = dict(rp)
+    p.update({
+        "EccM": m, "EccT": t, "ParityBits": parity,
+        "GenPoly": f"{parity + 1}'h{bch['generator_hex']}",
+        "PrimPoly": f"{m + 1}'h{bch['prim_hex']}",
+        "NumCorrectors": cfg["ecc_correctors"], "CorrPorts": cfg["ecc_corrector_ports"],
+        "ChienPar": cfg["ecc_chien_par"], "Lanes": cfg["pe_lanes"], "Macs": cfg["pe_macs"],
+        "MaxK": cfg["act_max_k"], "Window": cfg["sb_window_segs"], "PagesPerPlane": cfg["pages_per_plane"],
+    })
+    return p
+
+
+def read_path_params(cfg):
+    return {
+        "Planes": cfg["planes"], "PageDataBytes": cfg["page_data_bytes"], "PageSpareBytes": cfg["page_spare_bytes"],
+        "BondBytes": cfg["bond_bytes"], "SegPayloadBytes": cfg["seg_payload_bytes"],
+        "SegSlotBytes": cfg["seg_slot_bytes"], "SegCredits": cfg["seg_credits"],
+    }
+
+
+def rtl_files():
+    files = []
+    for line in open(os.path.join(ROOT, "rtl", "files.f")):
+        line = line.strip()
+        if line.endswith(".sv") and not line.startswith("//"):
+            files.append(os.path.join(ROOT, line))
+    return files
+
+
+def modules_of(files):
+    mods = []
+    for f in files:
+        name = os.path.splitext(os.path.basename(f))[0]
+        if not re.search(rf"^\s*package\s+{name}\b", open(f).read(), flags=re.M):
+            mods.append(name)
+    return mods
+
+
+# --- Yosys ---------------------------------------------------------------------------------------
+def yosys_script(top, params, lib, out_dir, netlist):
+    files = " ".join(rtl_files())
+    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+    lines = [
+        f"read_verilog -sv -DSYNTHESIS -I{ROOT}/rtl/include {files}",
+        "blackbox ifc_sram_1r1w",
+        f"chparam {chp} {top}" if chp else "",
+        f"hierarchy -check -top {top}",
+        f"synth -top {top}",
+        f"dfflibmap -liberty {lib}",
+        f"abc -liberty {lib}",
+        "opt_clean",
+        f"tee -q -o {out_dir}/stat.txt stat -liberty {lib}",
+    ]
+    if netlist:
+        lines.append(f"write_verilog -noattr {out_dir}/netlist.v")
+    return "\n".join(l for l in lines if l) + "\n"
+
+
+def stamp_of(script):
+    h = hashlib.sha256(script.encode())
+    for f in rtl_files() + [os.path.join(ROOT, "rtl", "include", "ifc_assert.svh"), os.path.abspath(__file__)]:
+        if os.path.exists(f):
+            h.update(open(f, "rb").read())
+    return h.hexdigest()
+
+
+def run_yosys(top, params, lib, out_dir, netlist=True, force=False):
+    """Synthesises `top` with `params` into out_dir (stat.txt, netlist.v, yosys.log). Skipped when
+    the RTL, parameters and flow are unchanged since the last run (stamp)."""
+    os.makedirs(out_dir, exist_ok=True)
+    script = yosys_script(top, params, lib, out_dir, netlist)
+    stamp = stamp_of(script)
+    stamp_file = os.path.join(out_dir, "stamp")
+    if not force and os.path.exists(stamp_file) and open(stamp_file).read() == stamp and \
+            os.path.exists(os.path.join(out_dir, "stat.txt")):
+        return f"{top}: up to date ({out_dir})"
+    with open(os.path.join(out_dir, "synth.ys"), "w") as f:
+        f.write(script)
+    t0 = time.time()
+    r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", os.path.join(out_dir, "yosys.log"),
+                        os.path.join(out_dir, "synth.ys")], capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = "".join(open(os.path.join(out_dir, "yosys.log")).readlines()[-25:])
+        raise RuntimeError(f"Yosys FAILED on {top} (see {out_dir}/yosys.log)\n{tail}{r.stderr[-2000:]}")
+    with open(stamp_file, "w") as f:
+        f.write(stamp)
+    return f"{top}: {time.time() - t0:.0f} s ({out_dir})"
+
+
+# --- behavioural osu018 cell models for the netlist simulation ---------------------------------
+def lib_expr(e):
+    """Liberty boolean function -> Verilog: ! -> ~, + -> |, juxtaposition / * -> &."""
+    toks = re.findall(r"[A-Za-z_][A-Za-z0-9_]*|[!()+^*&|']", e)
+    out, prev = [], None
+    for t in toks:
+        operand_start = re.match(r"[A-Za-z_(!]", t) is not None
+        if prev is not None and (re.match(r"[A-Za-z_0-9)]", prev[-1]) or prev == "'") and operand_start:
+            out.append("&")
+        out.append({"!": "~", "+": "|", "*": "&"}.get(t, t))
+        prev = t
+    return " ".join(out)
+
+
+def gen_cell_models(lib_path):
+    """Verilator-friendly models of the osu018 cells, from the liberty's functions (the package's
+    osu018_stdcells.v uses UDPs, which Verilator does not support)."""
+    txt = open(lib_path).read()
+    out = ["// Behavioural models of the osu018 standard cells, generated by scripts/synth.py from",
+           f"// {os.path.basename(lib_path)} (pin functions, ff and latch groups). For gate-level simulation only.",
+           "/* verilator lint_off DECLFILENAME */", "/* verilator lint_off UNUSEDSIGNAL */", "`timescale 1ns/1ps", ""]
+    for m in re.finditer(r"^cell\s*\((\w+)\)\s*\{(.*?)^\}", txt, flags=re.M | re.S):
+        name, body = m.group(1), m.group(2)
+        if name.startswith(("TBUF", "FILL")):
+            continue  # tri-state and filler cells: not used by the flow
+        pins = re.findall(r"pin\s*\((\w+)\)\s*\{\s*direction\s*:\s*(\w+)\s*;", body)
+        ins = [p for p, d in pins if d == "input"]
+        outs = [p for p, d in pins if d == "output"]
+        funcs = {p: f for p, f in re.findall(r"pin\s*\((\w+)\)\s*\{[^{}]*?function\s*:\s*\"([^\"]*)\"", body)}
+        ports = ", ".join([f"input wire {p}" for p in ins] + [f"output wire {p}" for p in outs])
+        lines = [f"module {name} ({ports});"]
+        ff = re.search(r"ff\s*\((\w+)\s*,\s*(\w+)\)\s*\{(.*?)\}", body, flags=re.S)
+        lat = re.search(r"latch\s*\((\w+)\s*,\s*(\w+)\)\s*\{(.*?)\}", body, flags=re.S)
+        if ff:
+            iq, iqn, g = ff.groups()
+            attrs = dict(re.findall(r"(\w+)\s*:\s*\"([^\"]*)\"", g))
+            clk = attrs["clocked_on"].strip("() ")
+            edge = f"negedge {clk[1:]}" if clk.startswith("!") else f"posedge {clk}"
+            sens = [edge]
+            body_v = []
+            for kind, val in (("clear", "1'b0"), ("preset", "1'b1")):
+                if kind in attrs:
+                    c = attrs[kind].strip("() ")
+                    sens.append(f"negedge {c[1:]}" if c.startswith("!") else f"posedge {c}")
+                    body_v.append((lib_expr(attrs[kind]), val))
+            lines.append(f"  reg {iq};")
+            lines.append(f"  wire {iqn} = ~{iq};")
+            stmt = "    "
+            for cond, val in body_v:
+                stmt += f"if ({cond}) {iq} <= {val}; else "
+            stmt += f"{iq} <= {lib_expr(attrs['next_state'])};"
+            lines.append(f"  always @({' or '.join(sens)})")
+            lines.append(stmt)
+        elif lat:
+            iq, iqn, g = lat.groups()
+            attrs = dict(re.findall(r"(\w+)\s*:\s*\"([^\"]*)\"", g))
+            lines.append(f"  reg {iq};")
+            lines.append(f"  wire {iqn} = ~{iq};")
+            lines.append("  /* verilator lint_off LATCH */")
+            lines.append(f"  always @* if ({lib_expr(attrs['enable'])}) {iq} = {lib_expr(attrs['data_in'])};")
+            lines.append("  /* verilator lint_on LATCH */")
+        for o in outs:
+            lines.append(f"  assign {o} = {lib_expr(funcs[o])};")
+        lines.append("endmodule")
+        out += lines + [""]
+    return "\n".join(out)
+
+
+# --- timing (OpenSTA) -----------------------------------------------------------------------------
+SRAM_LIB = """library (ifc_sram_bb) {
+  delay_model : table_lookup;
+  time_unit : "1ns"; voltage_unit : "1V"; current_unit : "1mA"; capacitive_load_unit (1,pf);
+  pulling_resistance_unit : "1kohm"; leakage_power_unit : "1nW";
+  cell (ifc_sram_1r1w) { area : 0; }
+}
+"""
+
+
+def run_sta(netlist, lib, clock_mhz, out_dir):
+    """Critical path of the default core at 180 nm with OpenSTA; returns a dict or None."""
+    sta = shutil.which("sta")
+    if not sta:
+        log("timing: OpenSTA ('sta', Debian opensta) not installed: skipped (make deps installs it)")
+        return None
+    period = 1000.0 / clock_mhz
+    tcl = os.path.join(out_dir, "sta.tcl")
+    rpt = os.path.join(out_dir, "sta.rpt")
+    # The SRAM black boxes have no timing: their outputs start paths as inputs would (a 28 nm SRAM
+    # read is ~1 ns, well inside 5 ns), so the report covers the standard-cell logic.
+    with open(tcl, "w") as f:
+        f.write(f"""read_liberty {lib}
+read_verilog {netlist}
+link_design ifc_core
+create_clock -name clk -period {period * 180 / 28:.3f} [get_ports clk_i]
+set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
+set_output_delay 0 -clock clk [all_outputs]
+report_checks -path_delay max -digits 3 -group_count 5 -format full
+report_tns
+report_wns
+exit
+""")
+    r = subprocess.run([sta, tcl], capture_output=True, text=True,
+                       timeout=1800, stdin=subprocess.DEVNULL)
+    with open(rpt, "w") as f:
+        f.write(r.stdout + r.stderr)
+    m = re.findall(r"^\s*([0-9.]+)\s+data arrival time", r.stdout, flags=re.M)
+    if not m:
+        log(f"timing: no path in the OpenSTA report ({rpt})")
+        return None
+    arrival = max(float(x) for x in m)
+    return {"arrival_ns_180nm": arrival, "report": rpt}
+
+
+# --- main ------------------------------------------------------------------------------------------
+def config_name(path, cfg):
+    return cfg.get("name") or os.path.splitext(os.path.basename(path))[0]
+
+
+def synth_config(path, lib, out_root, force=False, netlist=True):
+    cfg = json.load(open(path))
+    name = config_name(path, cfg)
+    d = os.path.join(out_root, name)
+    jobs = [("ifc_core", core_params(cfg), os.path.join(d, "ifc_core"), netlist)]
+    # RTL blocks outside the core hierarchy, each with the configuration's values.
+    jobs.append(("ifc_read_path", read_path_params(cfg), os.path.join(d, "ifc_read_path"), False))
+    return name, cfg, d, jobs
+
+
+def analyse(name, cfg, d, lib):
+    core_dir = os.path.join(d, "ifc_core")
+    stat = open(os.path.join(core_dir, "stat.txt")).read()
+    mods = area.parse_stat(stat)
+    net = os.path.join(core_dir, "netlist.v")
+    srams = area.parse_srams(open(net).read()) if os.path.exists(net) else {}
+    top = [m for m in mods if m.lstrip("\\") == "ifc_core"][0]
+    rows, tot = area.block_table(mods, srams, top, nand2_area(lib))
+    hier = area.hier_total_um2(mods, top)
+    if abs(hier - tot["um2"]) > 1e-3 * max(hier, 1):
+        raise RuntimeError(f"{name}: sum of blocks {tot['um2']} != hierarchical total {hier}")
+    # Per-block reports
+    for f in glob.glob(os.path.join(d, "*.stat.txt")):
+        os.remove(f)
+    parts = re.split(r"^(=== .* ===)$", stat, flags=re.M)
+    counts = {}
+    for i in range(1, len(parts), 2):
+        mod = parts[i][4:-4].strip()
+        b = "hierarchy" if mod == "design hierarchy" else area.base_name(mod)
+        counts[b] = counts.get(b, 0) + 1
+        fname = b if counts[b] == 1 else f"{b}.{counts[b]}"
+        with open(os.path.join(d, f"{fname}.stat.txt"), "w") as f:
+            f.write(f"{area.LABEL}\nconfiguration {name}, inside ifc_core\n{parts[i]}{parts[i + 1]}")
+    # Blocks outside the core
+    extra = []
+    for top_name in ("ifc_read_path",):
+        sdir = os.path.join(d, top_name)
+        st = os.path.join(sdir, "stat.txt")
+        if not os.path.exists(st):
+            continue
+        t = open(st).read()
+        ms = area.parse_stat(t)
+        tp = [m for m in ms if m.lstrip("\\") == top_name][0]
+        um2 = area.hier_total_um2(ms, tp)
+        extra.append({"block": top_name, "um2": um2, "ge": um2 / nand2_area(lib),
+                      "note": "not in ifc_core (the read-path demo top); not counted"})
+        shutil.copy(st, os.path.join(d, f"{top_name}.standalone.stat.txt"))
+    return {"config": name, "rows": rows, "total": tot, "hier_um2": hier, "outside_core": extra,
+            "clock_mhz": cfg.get("logic_clock_mhz", 200)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build", help="build directory (reports go to <build>/synth)")
+    ap.add_argument("--config", action="append", help="core configuration JSON (default: configs/core/*.json)")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="parallel Yosys runs")
+    ap.add_argument("--force", action="store_true", help="re-run Yosys even when nothing changed")
+    ap.add_argument("--update-baseline", action="store_true", help="record the current GE as synth/area_baseline.json")
+    ap.add_argument("--no-check", action="store_true", help="skip the area regression check")
+    ap.add_argument("--sta", action="store_true", help="critical path with OpenSTA (default configuration)")
+    ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
+    ap.add_argument("--out", help="report directory (default <build>/synth)")
+    a = ap.parse_args()
+
+    out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
+    os.makedirs(out, exist_ok=True)
+    libdir = fetch_liberty(os.path.join(os.path.abspath(a.build), "synth"))
+    lib = os.path.join(libdir, "osu018_stdcells.lib")
+    configs = a.config or sorted(glob.glob(os.path.join(ROOT, "configs", "core", "*.json")))
+    if a.netlist_only:
+        configs = [os.path.join(ROOT, "configs", "core", "default.json")]
+
+    # Every RTL block is either inside ifc_core or synthesised on its own.
+    all_mods = set(modules_of(rtl_files())) - {"ifc_sram_1r1w"}
+
+    plans = [synth_config(p, lib, out) for p in configs]
+    jobs = [j for _, _, _, js in plans for j in js]
+    if a.netlist_only:
+        jobs = [j for j in jobs if j[0] == "ifc_core"]
+    log(f"{len(jobs)} Yosys runs ({', '.join(os.path.relpath(j[2], out) for j in jobs)}), {a.jobs} at a time")
+    failed = []
+    with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        futs = {ex.submit(run_yosys, top, params, lib, d, net, a.force): d for top, params, d, net in jobs}
+        for fu in cf.as_completed(futs):
+            try:
+                log(fu.result())
+            except Exception as e:  # noqa: BLE001
+                failed.append(str(e))
+                log(str(e))
+    if failed:
+        sys.exit(1)
+
+    # The default configuration's netlist and the cell models, for sim/netlist.
+    nl_dir = os.path.join(out, "netlist")
+    os.makedirs(nl_dir, exist_ok=True)
+    default = [p for p in plans if p[0] == "default"] or plans[:1]
+    src = os.path.join(default[0][2], "ifc_core", "netlist.v")
+    shutil.copy(src, os.path.join(nl_dir, "ifc_core_netlist.v"))
+    with open(os.path.join(nl_dir, "osu018_cells.v"), "w") as f:
+        f.write(gen_cell_models(lib))
+    log(f"netlist of ifc_core ({default[0][0]}): {nl_dir}/ifc_core_netlist.v + osu018_cells.v")
+    if a.netlist_only:
+        return
+
+    results = [analyse(name, cfg, d, lib) for name, cfg, d, _ in plans]
+    # Completeness: every RTL module appears somewhere.
+    seen = {r["block"] for res in results for r in res["rows"]} | {e["block"] for res in results for e in res["outside_core"]}
+    missing = sorted(all_mods - seen)
+
+    timing = None
+    if a.sta:
+        timing = run_sta(os.path.join(nl_dir, "ifc_core_netlist.v"), lib, default[0][1].get("logic_clock_mhz", 200), out)
+
+    md = [f"# Area report ({area.LABEL})", ""]
+    js = {"label": area.LABEL, "constants": {k: getattr(area, k) for k in dir(area) if k.isupper() and
+                                             isinstance(getattr(area, k), (int, float, str))},
+          "configs": {}}
+    for res in results:
+        md.append(area.fmt_table(res["config"], res["rows"], res["total"], res["hier_um2"]))
+        for e in res["outside_core"]:
+            md.append(f"- {e['block']}: {e['um2']:,.0f} um^2 = {e['ge']:,.0f} GE ({e['note']}).")
+        md.append("")
+        js["configs"][res["config"]] = {k: v for k, v in res.items() if k != "config"}
+    if missing:
+        md.append(f"Blocks not synthesised: {', '.join(missing)}")
+    if timing:
+        t = timing["arrival_ns_180nm"]
+        scale = 28.0 / 180.0
+        f28 = 1000.0 / (t * scale)
+        clk = default[0][1].get("logic_clock_mhz", 200)
+        timing.update({"scale_28_over_180": scale, "arrival_ns_28nm": t * scale, "fmax_mhz_28nm": f28,
+                       "fmax_mhz_180nm": 1000.0 / t, "clock_mhz": clk})
+        md.append(f"## Timing (OpenSTA, osu018 typical corner, no wire load; default configuration)\n\n"
+                  f"- Longest register-to-register/IO path at 180 nm: {t:.2f} ns ({1000 / t:.0f} MHz).\n"
+                  f"- Scaled by feature size (28/180 = {scale:.3f}, a first-order estimate): {t * scale:.2f} ns, "
+                  f"fmax ~ {f28:.0f} MHz against the configured {clk} MHz "
+                  f"({'plausible' if f28 >= clk else 'NOT met'}). Report: {os.path.relpath(timing['report'], out)}.")
+        js["timing"] = timing
+
+    # Regression check
+    current = {res["config"]: {**{r["block"]: round(r["ge"]) for r in res["rows"]}, "total": round(res["total"]["ge"])}
+               for res in results}
+    baseline = area.load_json(BASELINE, {})
+    rc = 0
+    if a.update_baseline:
+        new = dict(baseline.get("configs", {}))
+        new.update(current)
+        with open(BASELINE, "w") as f:
+            json.dump({"_doc": "GE per block (own cells x instances) per configuration; scripts/synth.py fails when a "
+                               "block grows by more than 5%. Update with scripts/synth.py --update-baseline "
+                               "(make synth UPDATE_BASELINE=1).", "configs": new}, f, indent=1, sort_keys=True)
+            f.write("\n")
+        md.append(f"Area baseline updated: {os.path.relpath(BASELINE, ROOT)}")
+    elif not a.no_check:
+        failures, notes = area.check_regression(current, baseline.get("configs", {}))
+        md.append("## Area regression (synth/area_baseline.json, +5% per block)\n")
+        for n in notes:
+            md.append(f"- note: {n}")
+        for fl in failures:
+            md.append(f"- FAIL: {fl}")
+        if not failures:
+            md.append("- PASS: no block grew by more than 5%.")
+        else:
+            md.append("- To accept the growth: `make synth UPDATE_BASELINE=1` and commit synth/area_baseline.json.")
+            rc = 1
+        js["regression"] = {"failures": failures, "notes": notes}
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(out, "area.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(out, "area.json"), "w") as f:
+        json.dump(js, f, indent=1)
+    print()
+    print(text)
+    log(f"reports: {out}/area.md, {out}/area.json, {out}/<config>/<block>.stat.txt")
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
