@@ -13,12 +13,12 @@ COLS       ?= 4096
 
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
-            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave bench synth clean
+.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -71,8 +71,20 @@ bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
 	scripts/bench.sh $(BUILD)
 
-synth: deps ## Yosys + osu018 area of every block (reports under build/synth/)
-	scripts/synth.sh $(BUILD)
+UPDATE_BASELINE ?=
+SWEEP_UTIL      ?= none
+
+synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
+	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
+
+netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the system tests (ctest -L netlist)
+	python3 scripts/synth.py --build $(BUILD) --netlist-only --config $(abspath $(CORE))
+	cmake -S . -B $(BUILD)/netlist $(CMAKE_FLAGS) -DIFC_NETLIST=ON -DIFC_NETLIST_DIR=$(abspath $(BUILD))/synth/netlist
+	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist
+	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
+
+synth-sweep: deps ## Area vs NAND utilization over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=all measures utilization; slow)
+	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

@@ -359,7 +359,7 @@ def main():
     lib = os.path.join(libdir, "osu018_stdcells.lib")
     configs = a.config or sorted(glob.glob(os.path.join(ROOT, "configs", "core", "*.json")))
     if a.netlist_only:
-        configs = [os.path.join(ROOT, "configs", "core", "default.json")]
+        configs = [os.path.abspath(a.config[0]) if a.config else os.path.join(ROOT, "configs", "core", "default.json")]
 
     # Every RTL block is either inside ifc_core or synthesised on its own.
     all_mods = set(modules_of(rtl_files())) - {"ifc_sram_1r1w"}

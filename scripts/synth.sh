@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Yosys 0.23 + osu018 synthesis of every RTL block (reports under <build>/synth/).
 # SRAM macros (ifc_sram_1r1w) are black boxes: their area comes from the area model (synth/README.md).
+# This is the quick standalone flow (each module alone, with its RTL default parameters), e.g.
+#   SYNTH_MODULES=ifc_ecc_checker scripts/synth.sh build
+# `make synth` runs scripts/synth.py instead: every configuration's parameters, the hierarchical
+# ifc_core, the area model, the budget table and the regression check (synth/README.md).
 # Label: "Yosys 0.23, osu018, no timing constraints; node-scaled estimate".
 set -euo pipefail
 build=${1:-build}
