@@ -13,12 +13,12 @@ COLS       ?= 4096
 
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
-            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta
+            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean
+.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean calibrate reproduce
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -85,6 +85,14 @@ netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the sys
 
 synth-sweep: deps ## Area vs NAND utilization over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=all measures utilization; slow)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
+
+calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
+	cmake --build $(BUILD) -j $(JOBS) --target ifc
+	python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
+
+reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
+	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
+	python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

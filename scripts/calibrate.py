@@ -4,8 +4,8 @@
 Runs `ifc gemv --random` on the Verilated core + NAND model at each RBER of interest, out-of-order
 and in-order, at two matrix heights, and derives per mode and RBER:
 
-  utilization                 steady-state NAND bandwidth utilisation of one die: the extra weight
-                              bytes of the taller run over the extra simulated time, divided by the
+  utilization                 steady-state NAND bandwidth utilisation of one die: the extra pages
+                              the taller run reads over the extra simulated time, divided by the
                               die's sensing bandwidth (planes x page / tR). The difference removes
                               the first tR and the last drain, which a whole-model GEMV amortises.
   corrected_per_segment       corrected segments / segments (both runs)
@@ -63,7 +63,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "calibration.json"))
     ap.add_argument("--copy", help="also write the result here (the checked-in copy)")
     ap.add_argument("--rbers", default="0,1e-5,1e-4,1e-3")
-    ap.add_argument("--rows", default="64,256", help="two matrix heights (steady state from their difference)")
+    ap.add_argument("--rows", default="256,512", help="two matrix heights (steady state from their difference)")
     ap.add_argument("--cols", type=int, default=11008, help="K: LLaMA-7B's FFN width by default")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--core", default=os.path.join(ROOT, "configs", "core", "default.json"))
@@ -87,7 +87,10 @@ def main():
                 j1 = run_gemv(a.ifc, r1, a.cols, rber, in_order, a.seed, wd)
                 j2 = run_gemv(a.ifc, r2, a.cols, rber, in_order, a.seed, wd)
                 runs += [j1, j2]
-                dbytes = j2["weight_bytes"] - j1["weight_bytes"]
+                # Whole multi-plane page reads: a run's last page may be part-filled, so the
+                # difference counts the pages each run issued (exact when rows x segments per row
+                # fills whole pages, as 256 and 512 rows of 11008 INT8 columns do).
+                dbytes = (j2["pages_issued"] - j1["pages_issued"]) * planes * page
                 dt_s = (j2["simulated_ns"] - j1["simulated_ns"]) * 1e-9
                 util = dbytes / dt_s / sense_Bps
                 segs = segments(j1) + segments(j2)
@@ -110,7 +113,7 @@ def main():
         "generated_utc": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "core_config": os.path.relpath(a.core, ROOT),
         "nand_config": os.path.relpath(a.nand, ROOT),
-        "method": f"utilization = (bytes({r2} rows) - bytes({r1} rows)) / (time({r2}) - time({r1})) / "
+        "method": f"utilization = (pages({r2} rows) - pages({r1} rows)) x planes x page_data_bytes / (time({r2}) - time({r1})) / "
                   f"(planes x page_data_bytes / tR); per-segment rates over both runs",
         "die": {"planes": planes, "page_data_bytes": page, "tR_us": tR_ns / 1000.0,
                 "seg_payload_bytes": core["seg_payload_bytes"]},

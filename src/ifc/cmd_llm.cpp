@@ -97,9 +97,12 @@ void add_llm_command(CLI::App& app) {
       print_run(r);
       if (!o->json.empty()) write_json(o->json, r.to_json());
     } catch (const llm::ConfigError& e) {
-      throw CLI::RuntimeError(std::string("configuration: ") + e.what(), 2);
+      // CLI11 does not print a RuntimeError: say what is wrong here.
+      fmt::print(stderr, "ifc llm: configuration error: {}\n", e.what());
+      throw CLI::RuntimeError(2);
     } catch (const nlohmann::json::exception& e) {
-      throw CLI::RuntimeError(std::string("scenarios: ") + e.what(), 2);
+      fmt::print(stderr, "ifc llm: scenarios: {}\n", e.what());
+      throw CLI::RuntimeError(2);
     }
   });
 }
