@@ -111,6 +111,8 @@ def main():
                 "cycle-exact RTL runs of `ifc gemv`. Do not edit by hand: rerun make calibrate.",
         "generated_by": "scripts/calibrate.py",
         "generated_utc": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source_tree": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True).stdout.strip(),
         "core_config": os.path.relpath(a.core, ROOT),
         "nand_config": os.path.relpath(a.nand, ROOT),
         "method": f"utilization = (pages({r2} rows) - pages({r1} rows)) x planes x page_data_bytes / (time({r2}) - time({r1})) / "
