@@ -355,8 +355,9 @@ RunResult Simulator::run(uint64_t context, uint64_t decode) const {
   rr.decode = decode;
   rr.calib = cp_;
   rr.prefill_s = prefill_s(context, &rr.prefill_energy);
-  // The per-token cost is affine in the context within a regime; sample every token for short
-  // runs and a stride for long ones (the sum is exact for an affine cost).
+  // Every token for runs up to 4096 tokens (exact). Longer runs sample the middle of each stride:
+  // exact where the cost is affine in the context, an approximation where the scheduler's share
+  // changes within a stride.
   const uint64_t stride = decode > 4096 ? decode / 1024 : 1;
   for (uint64_t i = 0; i < decode; i += stride) {
     const uint64_t n = std::min<uint64_t>(stride, decode - i);
