@@ -22,7 +22,8 @@
 ///   9 stall cycles: scoreboard window, 10 no free lane, 11 corrector busy, 12 in-order wait,
 ///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable).
 /// Parameters: as the blocks; Lanes, Macs, MaxK (activation elements), Window (scoreboard),
-///   NumCorrectors, ChienPar, PagesPerPlane (address range check).
+///   NumCorrectors, ChienPar, SegCrc (a corrected segment whose CRC-32C field disagrees with its
+///   payload is uncorrectable: counted in CSR 6, its row fails), PagesPerPlane (address range check).
 module ifc_core #(
   parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
   parameter int unsigned PageDataBytes   = ifc_pkg::DEF_PAGE_DATA_BYTES,
@@ -39,6 +40,7 @@ module ifc_core #(
   parameter int unsigned NumCorrectors   = 2,   // correction engines per corrector port
   parameter int unsigned CorrPorts       = 1,   // corrector instances (input/output port pairs)
   parameter int unsigned ChienPar        = 16,
+  parameter bit          SegCrc          = 1'b0,  // check the segment CRC-32C after correction
   parameter int unsigned Lanes           = 4,
   parameter int unsigned Macs            = 4,
   parameter int unsigned MaxK            = 32768,
@@ -422,10 +424,11 @@ module ifc_core #(
   for (genvar c = 0; c < CorrPorts; c++) begin : g_corr
     logic [$clog2(EccT + 1)-1:0] unused_nerr;
     logic [NumCorrectors-1:0]    unused_busy;
-    logic [31:0]                 unused_perf_corr, unused_perf_unc;
+    logic [31:0]                 unused_perf_corr, unused_perf_unc, unused_perf_crc;
     ifc_ecc_corrector #(
       .BondBytes(BondBytes), .SegBeats(SegBeats), .M(EccM), .T(EccT), .ParityBits(ParityBits),
-      .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48)
+      .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48),
+      .SegCrc(SegCrc), .PayBeats(PayBeats)
     ) u_corr (
       .clk_i, .rst_ni,
       .in_valid_i(cin_valid[c]), .in_ready_o(cin_ready[c]), .in_data_i(cin_data[c*BondW +: BondW]),
@@ -433,7 +436,8 @@ module ifc_core #(
       .out_valid_o(cout_valid[c]), .out_ready_i(cout_ready[c]), .out_data_o(cout_data[c*BondW +: BondW]),
       .out_last_o(cout_last[c]), .out_tag_o(cout_tag[c*48 +: 48]), .out_uncorrectable_o(cout_unc[c]),
       .out_nerr_o(unused_nerr), .busy_o(unused_busy), .idle_o(corr_idle_v[c]),
-      .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc)
+      .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc),
+      .perf_crc_fail_o(unused_perf_crc)
     );
   end
   assign corr_idle = &corr_idle_v;

@@ -16,6 +16,9 @@
 ///
 ///   slot life:  Free -> Writing (input beats) -> Pending (FIFO) -> Engine e -> Done (engine holds
 ///               the result) -> Reading (output beats) -> Free
+///   SegCrc:     Engine e -> Check (g_crc: the CRC-32C of the corrected payload against its
+///               corrected CRC field, PayBeats + 1 cycles, docs/ecc.md) -> Done -> Reading. A
+///               mismatch (a BCH miscorrection) leaves as uncorrectable, with raw data and nerr 0.
 ///   ordering:   segments leave in completion order, not arrival order (a segment with few errors
 ///               overtakes one with many). in_tag_i identifies them; a segment's beats are contiguous.
 ///
@@ -42,7 +45,9 @@
 /// Parameters: BondBytes (bytes/beat, BondBytes*8 a power of two), SegBeats (beats/segment, >= 2),
 ///             M (GF(2^M)), T (correctable bits), ParityBits (deg g), PrimPoly (M+1 bits), NumEngines,
 ///             ChienPar (Chien positions per cycle per engine), SyndPar (remainder bits per cycle per
-///             engine), Slots (segments the buffer holds, >= NumEngines), TagW (tag bits).
+///             engine), Slots (segments the buffer holds, >= NumEngines), TagW (tag bits), SegCrc
+///             (check the segment CRC after correction; its field is bits 31..0 of beat PayBeats),
+///             PayBeats (payload beats per segment).
 module ifc_ecc_corrector #(
   parameter int unsigned BondBytes  = ifc_pkg::DEF_BOND_BYTES,
   parameter int unsigned SegBeats   = 34,
@@ -55,6 +60,8 @@ module ifc_ecc_corrector #(
   parameter int unsigned SyndPar    = 8,
   parameter int unsigned Slots      = NumEngines + 2,
   parameter int unsigned TagW       = 32,
+  parameter bit          SegCrc     = 1'b0,
+  parameter int unsigned PayBeats   = SegBeats - 2,
   localparam int unsigned BondW = BondBytes * 8,
   localparam int unsigned NerrW = $clog2(T + 1)
 ) (
@@ -79,7 +86,8 @@ module ifc_ecc_corrector #(
   output      logic [NumEngines-1:0] busy_o,
   output      logic                  idle_o,
   output      logic [31:0]           perf_corrected_o,
-  output      logic [31:0]           perf_uncorrectable_o
+  output      logic [31:0]           perf_uncorrectable_o,
+  output      logic [31:0]           perf_crc_fail_o
 );
 
   localparam int unsigned CodeBits = SegBeats * BondW;
@@ -92,6 +100,32 @@ module ifc_ecc_corrector #(
   localparam int unsigned Depth    = Slots * SegBeats;
   localparam int unsigned AddrW    = (Depth > 1) ? $clog2(Depth) : 1;
 
+  // One beat of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), stream bit order (beat bit 0
+  // first, i.e. bytes in order, each LSB first). Linear in (crc, data): no init or final XOR here.
+  function automatic logic [31:0] crc32c_step(logic [31:0] crc, logic [BondW-1:0] data);
+    logic [31:0] c;
+    c = crc;
+    for (int i = 0; i < BondW; i++) begin
+      c = (c[0] ^ data[i]) ? ((c >> 1) ^ 32'h82F63B78) : (c >> 1);
+    end
+    crc32c_step = c;
+  endfunction
+
+  // The bits of beat `beat` that the error positions `pos` (the first `nerr` of T) flip.
+  function automatic logic [BondW-1:0] beat_flips(logic [T*PosW-1:0] pos, logic [NerrW-1:0] nerr,
+                                                  logic [BeatW-1:0] beat);
+    logic [BondW-1:0] m;
+    m = '0;
+    for (int q = 0; q < T; q++) begin
+      if (NerrW'(q) < nerr && pos[q*PosW + BitW +: BeatW] == beat) begin
+        for (int b = 0; b < BondW; b++) begin
+          if (pos[q*PosW +: BitW] == BitW'(b)) m[b] = 1'b1;
+        end
+      end
+    end
+    beat_flips = m;
+  endfunction
+
   // ---------------------------------------------------------------------------------------------
   // Input: slot allocation and buffer write
   // ---------------------------------------------------------------------------------------------
@@ -101,6 +135,10 @@ module ifc_ecc_corrector #(
   logic [BeatW-1:0]       in_beat_q, in_beat_d;
   logic [Slots*ParityBits-1:0] slot_rem_q, slot_rem_d;
   logic [Slots*TagW-1:0]  slot_tag_q, slot_tag_d;
+  // SegCrc: CRC-32C state of the raw payload being written, the raw CRC field (slot bytes 0..3 =
+  // beat PayBeats bits 31:0), and per slot crc_raw ^ field_raw (0 when the raw segment checks).
+  logic [31:0]            in_crc_q, in_crc_d, in_fld_q, in_fld_d;
+  logic [Slots*32-1:0]    slot_cdiff_q, slot_cdiff_d;
 
   logic                   any_free, in_fire, in_end;
   logic [SlotW-1:0]       alloc_slot, wr_slot;
@@ -216,7 +254,7 @@ module ifc_ecc_corrector #(
   logic [TagW-1:0]        out_tag_q, out_tag_d;
   logic [NerrW-1:0]       out_nerr_q, out_nerr_d;
   logic [EngW-1:0]        rr_q, rr_d;                   // last engine granted
-  logic [31:0]            cnt_corr_q, cnt_corr_d, cnt_unc_q, cnt_unc_d;
+  logic [31:0]            cnt_corr_q, cnt_corr_d, cnt_unc_q, cnt_unc_d, cnt_crc_q, cnt_crc_d;
 
   logic                   move, can_issue, pick, rd_issue, rd_last_issue;
   logic                   pick_found;
@@ -247,20 +285,141 @@ module ifc_ecc_corrector #(
     end
   end
 
-  assign pick = !ctx_active_q && can_issue && pick_found;
-
+  // The finished engine's result, selected by pick_e.
+  logic [SlotW-1:0]  e_slot;
+  logic [T*PosW-1:0] e_pos;
+  logic [NerrW-1:0]  e_nerr;
+  logic              e_unc, eng_take;
   always_comb begin
-    eng_res_ready = '0;
+    e_slot = '0;
+    e_pos  = '0;
+    e_nerr = '0;
+    e_unc  = 1'b0;
     for (int e = 0; e < NumEngines; e++) begin
-      if (pick && pick_e == EngW'(e)) eng_res_ready[e] = 1'b1;
+      if (pick_e == EngW'(e)) begin
+        e_slot = eng_id[e*SlotW +: SlotW];
+        e_pos  = eng_pos[e*T*PosW +: T*PosW];
+        e_nerr = eng_nerr[e*NerrW +: NerrW];
+        e_unc  = eng_unc[e];
+      end
     end
   end
 
   always_comb begin
-    pick_slot = '0;
+    eng_res_ready = '0;
     for (int e = 0; e < NumEngines; e++) begin
-      if (pick_e == EngW'(e)) pick_slot = eng_id[e*SlotW +: SlotW];
+      if (eng_take && pick_e == EngW'(e)) eng_res_ready[e] = 1'b1;
     end
+  end
+
+  // The read-out's source: the engine results directly, or (SegCrc) the CRC check stage.
+  logic              src_valid, src_unc, src_crc_bad;
+  logic [SlotW-1:0]  src_slot;
+  logic [T*PosW-1:0] src_pos;
+  logic [NerrW-1:0]  src_nerr;
+
+  assign pick      = !ctx_active_q && can_issue && src_valid;
+  assign pick_slot = src_slot;
+
+  if (SegCrc) begin : g_crc
+    // CRC check stage. CRC-32C is affine, so the CRC of the corrected payload is the CRC of the raw
+    // payload (computed at the input, line rate) XOR the linear CRC of the error pattern. This stage
+    // folds the error pattern of one segment, a beat per cycle (PayBeats + 1 cycles, no buffer
+    // reads), and compares with the stored CRC field corrected by its own flips:
+    //   bad = L(e_payload) ^ e_field != crc_raw ^ field_raw   (slot_cdiff)
+    // Uncorrectable segments pass through unchecked. Throughput: one segment per PayBeats + 2
+    // cycles, faster than the SegBeats-cycle read-out; latency + PayBeats + 2 cycles.
+    logic              fx_active_q, fx_active_d, fx_done_q, fx_done_d, fx_bad_q, fx_bad_d;
+    logic              fx_unc_q, fx_unc_d;
+    logic [BeatW-1:0]  fx_beat_q, fx_beat_d;
+    logic [SlotW-1:0]  fx_slot_q, fx_slot_d;
+    logic [T*PosW-1:0] fx_pos_q, fx_pos_d;
+    logic [NerrW-1:0]  fx_nerr_q, fx_nerr_d;
+    logic [31:0]       fx_crc_q, fx_crc_d, fx_cdiff;
+    logic [BondW-1:0]  fx_mask;
+    logic              fx_free;
+
+    assign fx_mask  = beat_flips(fx_pos_q, fx_nerr_q, fx_beat_q);
+    assign fx_free  = !fx_active_q && (!fx_done_q || pick);
+    assign eng_take = fx_free && pick_found;
+
+    always_comb begin
+      fx_cdiff = '0;
+      for (int s = 0; s < Slots; s++) begin
+        if (fx_slot_q == SlotW'(s)) fx_cdiff = slot_cdiff_q[s*32 +: 32];
+      end
+    end
+
+    always_comb begin
+      fx_active_d = fx_active_q;
+      fx_done_d   = fx_done_q && !pick;
+      fx_bad_d    = fx_bad_q;
+      fx_unc_d    = fx_unc_q;
+      fx_beat_d   = fx_beat_q;
+      fx_slot_d   = fx_slot_q;
+      fx_pos_d    = fx_pos_q;
+      fx_nerr_d   = fx_nerr_q;
+      fx_crc_d    = fx_crc_q;
+      if (eng_take) begin
+        fx_slot_d   = e_slot;
+        fx_pos_d    = e_pos;
+        fx_nerr_d   = e_nerr;
+        fx_unc_d    = e_unc;
+        fx_bad_d    = 1'b0;
+        fx_beat_d   = '0;
+        fx_crc_d    = '0;
+        fx_active_d = !e_unc;
+        fx_done_d   = e_unc;
+      end else if (fx_active_q) begin
+        if (fx_beat_q == BeatW'(PayBeats)) begin
+          fx_bad_d    = (fx_crc_q ^ fx_mask[31:0]) != fx_cdiff;
+          fx_active_d = 1'b0;
+          fx_done_d   = 1'b1;
+        end else begin
+          fx_crc_d  = crc32c_step(fx_crc_q, fx_mask);
+          fx_beat_d = fx_beat_q + BeatW'(1);
+        end
+      end
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        fx_active_q <= 1'b0;
+        fx_done_q   <= 1'b0;
+      end else begin
+        fx_active_q <= fx_active_d;
+        fx_done_q   <= fx_done_d;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      fx_bad_q  <= fx_bad_d;
+      fx_unc_q  <= fx_unc_d;
+      fx_beat_q <= fx_beat_d;
+      fx_slot_q <= fx_slot_d;
+      fx_pos_q  <= fx_pos_d;
+      fx_nerr_q <= fx_nerr_d;
+      fx_crc_q  <= fx_crc_d;
+    end
+
+    assign src_valid   = fx_done_q;
+    assign src_slot    = fx_slot_q;
+    assign src_pos     = fx_pos_q;
+    assign src_nerr    = fx_nerr_q;
+    assign src_unc     = fx_unc_q;
+    assign src_crc_bad = fx_bad_q;
+
+    // The check stage is loaded only when free, and a checked result waits for the read-out.
+    `IFC_ASSERT(FxNoOverrun_A, !eng_take || !fx_active_q)
+  end else begin : g_no_crc
+    logic unused_crc;
+    assign unused_crc  = ^slot_cdiff_q;
+    assign eng_take    = pick;
+    assign src_valid   = pick_found;
+    assign src_slot    = e_slot;
+    assign src_pos     = e_pos;
+    assign src_nerr    = e_nerr;
+    assign src_unc     = e_unc;
+    assign src_crc_bad = 1'b0;
   end
 
   // A new segment reads its beat 0 in the cycle it is picked (no bubble between segments).
@@ -284,16 +443,7 @@ module ifc_ecc_corrector #(
   );
 
   // Bits to flip in the beat held by the read stage.
-  always_comb begin
-    flip_mask = '0;
-    for (int q = 0; q < T; q++) begin
-      if (NerrW'(q) < ctx_nerr_q && ctx_pos_q[q*PosW + BitW +: BeatW] == rd_beat_q) begin
-        for (int b = 0; b < BondW; b++) begin
-          if (ctx_pos_q[q*PosW +: BitW] == BitW'(b)) flip_mask[b] = 1'b1;
-        end
-      end
-    end
-  end
+  assign flip_mask = beat_flips(ctx_pos_q, ctx_nerr_q, rd_beat_q);
 
   // ---------------------------------------------------------------------------------------------
   // Next state
@@ -305,6 +455,9 @@ module ifc_ecc_corrector #(
     in_beat_d    = in_beat_q;
     slot_rem_d   = slot_rem_q;
     slot_tag_d   = slot_tag_q;
+    in_crc_d     = in_crc_q;
+    in_fld_d     = in_fld_q;
+    slot_cdiff_d = slot_cdiff_q;
     fifo_d       = fifo_q;
     fifo_wptr_d  = fifo_wptr_q;
     fifo_rptr_d  = fifo_rptr_q;
@@ -328,6 +481,7 @@ module ifc_ecc_corrector #(
     rr_d         = rr_q;
     cnt_corr_d   = cnt_corr_q;
     cnt_unc_d    = cnt_unc_q;
+    cnt_crc_d    = cnt_crc_q;
 
     // Input side
     if (in_fire) begin
@@ -339,11 +493,20 @@ module ifc_ecc_corrector #(
       end
       in_active_d = !in_last_i;
       in_beat_d   = in_last_i ? '0 : in_beat_q + BeatW'(1);
+      if (SegCrc) begin
+        if (in_beat_q < BeatW'(PayBeats)) begin
+          in_crc_d = crc32c_step((in_beat_q == '0) ? 32'hFFFF_FFFF : in_crc_q, in_data_i);
+        end
+        if (in_beat_q == BeatW'(PayBeats)) in_fld_d = in_data_i[31:0];
+      end
       if (in_last_i) begin
         for (int s = 0; s < Slots; s++) begin
           if (wr_slot == SlotW'(s)) begin
             slot_rem_d[s*ParityBits +: ParityBits] = in_rem_i;
             slot_tag_d[s*TagW +: TagW]             = in_tag_i;
+            // The field is captured at beat PayBeats; the last beat is later (PayBeats < SegBeats - 1)
+            // or this one.
+            slot_cdiff_d[s*32 +: 32] = ~in_crc_q ^ ((in_beat_q == BeatW'(PayBeats)) ? in_data_i[31:0] : in_fld_q);
           end
           if (fifo_wptr_q == SlotW'(s)) fifo_d[s*SlotW +: SlotW] = wr_slot;
         end
@@ -356,25 +519,23 @@ module ifc_ecc_corrector #(
     fifo_cnt_d = fifo_cnt_q + CntW'(in_end) - CntW'(fifo_pop);
 
     // Read-out side: the segment context
+    if (eng_take) rr_d = pick_e;
     if (pick) begin
-      rr_d         = pick_e;
-      ctx_slot_d   = pick_slot;
+      ctx_slot_d   = src_slot;
       ctx_active_d = 1'b1;
       ctx_beat_d   = BeatW'(1);
-      for (int e = 0; e < NumEngines; e++) begin
-        if (pick_e == EngW'(e)) begin
-          ctx_pos_d  = eng_pos[e*T*PosW +: T*PosW];
-          ctx_nerr_d = eng_nerr[e*NerrW +: NerrW];
-          ctx_unc_d  = eng_unc[e];
-          if (eng_unc[e]) begin
-            cnt_unc_d = cnt_unc_q + 32'd1;
-          end else if (eng_nerr[e*NerrW +: NerrW] != '0) begin
-            cnt_corr_d = cnt_corr_q + 32'd1;
-          end
-        end
+      ctx_pos_d    = src_pos;
+      // A CRC failure leaves like an uncorrectable segment: raw data, no flips, nerr 0.
+      ctx_nerr_d   = src_crc_bad ? '0 : src_nerr;
+      ctx_unc_d    = src_unc || src_crc_bad;
+      if (src_unc || src_crc_bad) begin
+        cnt_unc_d = cnt_unc_q + 32'd1;
+      end else if (src_nerr != '0) begin
+        cnt_corr_d = cnt_corr_q + 32'd1;
       end
+      if (src_crc_bad) cnt_crc_d = cnt_crc_q + 32'd1;
       for (int s = 0; s < Slots; s++) begin
-        if (pick_slot == SlotW'(s)) ctx_tag_d = slot_tag_q[s*TagW +: TagW];
+        if (src_slot == SlotW'(s)) ctx_tag_d = slot_tag_q[s*TagW +: TagW];
       end
     end else if (ctx_active_q && can_issue) begin
       ctx_beat_d = ctx_beat_q + BeatW'(1);
@@ -424,6 +585,7 @@ module ifc_ecc_corrector #(
       rr_q         <= '0;
       cnt_corr_q   <= '0;
       cnt_unc_q    <= '0;
+      cnt_crc_q    <= '0;
     end else begin
       slot_free_q  <= slot_free_d;
       in_active_q  <= in_active_d;
@@ -439,6 +601,7 @@ module ifc_ecc_corrector #(
       rr_q         <= rr_d;
       cnt_corr_q   <= cnt_corr_d;
       cnt_unc_q    <= cnt_unc_d;
+      cnt_crc_q    <= cnt_crc_d;
     end
   end
 
@@ -446,6 +609,9 @@ module ifc_ecc_corrector #(
   always_ff @(posedge clk_i) begin
     slot_rem_q <= slot_rem_d;
     slot_tag_q <= slot_tag_d;
+    in_crc_q   <= in_crc_d;
+    in_fld_q   <= in_fld_d;
+    slot_cdiff_q <= slot_cdiff_d;
     fifo_q     <= fifo_d;
     ctx_slot_q <= ctx_slot_d;
     ctx_pos_q  <= ctx_pos_d;
@@ -471,11 +637,13 @@ module ifc_ecc_corrector #(
   assign idle_o               = (&slot_free_q) && !rd_valid_q && !out_valid_q;
   assign perf_corrected_o     = cnt_corr_q;
   assign perf_uncorrectable_o = cnt_unc_q;
+  assign perf_crc_fail_o      = cnt_crc_q;
 
   // Assertions
   `IFC_ASSERT_INIT(BondPow2_A, BondW == (1 << BitW))
   `IFC_ASSERT_INIT(SegBeats_A, SegBeats >= 2)
   `IFC_ASSERT_INIT(Slots_A, Slots >= NumEngines && NumEngines >= 1)
+  `IFC_ASSERT_INIT(CrcField_A, !SegCrc || (PayBeats < SegBeats && BondW >= 32))
   `IFC_ASSERT_STABLE(InStable_A, in_valid_i, in_ready_o, {in_data_i, in_last_i, in_tag_i, in_rem_i})
   `IFC_ASSERT_STABLE(OutStable_A, out_valid_o, out_ready_i,
                      {out_data_o, out_last_o, out_tag_o, out_uncorrectable_o, out_nerr_o})

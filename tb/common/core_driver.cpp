@@ -131,7 +131,7 @@ model::SegmentFormat rtl_segment_format() {
   f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
   f.m = IFC_RTL_ECC_M;
   f.t = IFC_RTL_ECC_T;
-  f.crc = false;
+  f.crc = IFC_RTL_SEG_CRC != 0;
   return f;
 }
 

@@ -3,6 +3,7 @@
 // backpressure on res, in-order vs out-of-order, uncorrectable segments, malformed descriptors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/core_driver.hpp"
@@ -124,6 +125,62 @@ TEST_F(Core, Bf16BitIdenticalWithAndWithoutErrorsAndInOrder) {
   EXPECT_EQ(clean.values, ino.values);
   EXPECT_FALSE(s2.error());
   EXPECT_FALSE(s3.error());
+}
+
+TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
+  // Segment g = 5 (row 2, slice 1) is made to read as c + z + w: z = x^s g(x) is a low-weight
+  // codeword and w flips back 1..t of z's bits, so the BCH "corrects" it to the wrong codeword c + z
+  // (a miscorrection beyond t). With the segment CRC (configuration key seg_crc) the corrector
+  // catches it and only row 2 fails; without it the row silently gets a wrong value.
+  const uint64_t seed = test_seed("miscorrection", 15);
+  std::mt19937_64 rng(seed);
+  const uint32_t rows = 8, k = 512;  // INT8: 2 segments per row
+  std::vector<uint8_t> w;
+  model::ActVector act;
+  random_inputs(model::Dtype::kInt8, rows, k, rng, w, act);
+  nand::NandArray nand(fast_die(seed));
+  const auto fmt = rtl_segment_format();
+  const model::WeightImage img(rtl_weight_layout(0), fmt, model::Dtype::kInt8, rows, k, std::move(w));
+  img.install_procedural(nand);
+  const uint32_t g = 5, plane = g % IFC_RTL_PLANES, slot = g / IFC_RTL_PLANES;
+  const uint32_t seg_bits = (fmt.payload_bytes + fmt.slot_bytes) * 8;
+  const model::BchCode code(fmt.m, fmt.t, seg_bits - IFC_RTL_ECC_PARITY_BITS);
+  const auto& gen = code.generator();
+  // z in the payload (shift >= the slot bits), so the data really changes.
+  const uint32_t lo = fmt.slot_bytes * 8, hi = seg_bits - uint32_t(gen.size());
+  const uint32_t shift = lo + uint32_t(rng() % (hi - lo + 1));
+  std::vector<uint32_t> zbits;  // stream bits
+  for (uint32_t d = 0; d < gen.size(); ++d)
+    if (gen[d]) zbits.push_back(seg_bits - 1 - (d + shift));
+  std::shuffle(zbits.begin(), zbits.end(), rng);
+  const unsigned keep = 1 + unsigned(rng() % fmt.t);  // bits of z left unflipped (<= t from c + z)
+  std::vector<uint8_t> page(nand.page_bytes());
+  img.build_page(0, plane, page.data());
+  for (size_t j = keep; j < zbits.size(); ++j) {
+    const uint32_t i = zbits[j];
+    const uint32_t pay_bits = fmt.payload_bytes * 8;
+    const uint32_t bit = i < pay_bits ? slot * pay_bits + i
+                                      : IFC_RTL_PAGE_DATA_BYTES * 8 + slot * fmt.slot_bytes * 8 + (i - pay_bits);
+    const bool cur = (page[bit / 8] >> (bit % 8)) & 1;
+    ASSERT_EQ(nand.inject_stuck_bit(nand::Address{0, plane, 0, 0}, bit, !cur), nand::Status::Ok);
+  }
+  const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
+  const auto r = run_gemv(sim(), nand, img, act, GemvRunOptions{});
+  ASSERT_TRUE(r.completed);
+  EXPECT_EQ(r.gemv_status, 0);
+  EXPECT_FALSE(r.assertion_failed);
+  for (uint32_t i = 0; i < rows; ++i) {
+    if (i != 2) {
+      EXPECT_EQ(r.values[i], ref[i]) << "row " << i;
+    }
+  }
+  if (IFC_RTL_SEG_CRC) {
+    EXPECT_EQ(r.failed_rows, std::vector<uint32_t>{2});
+    EXPECT_EQ(r.uncorrectable, 1u);
+  } else {
+    EXPECT_TRUE(r.failed_rows.empty()) << "without the CRC a miscorrection is silent";
+    EXPECT_EQ(r.corrected, 1u);
+  }
 }
 
 TEST_F(Core, UncorrectableSegmentFailsOnlyItsRow) {

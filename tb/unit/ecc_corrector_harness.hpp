@@ -22,6 +22,7 @@
 #include "common/bits.hpp"
 #include "common/rtl_sim.hpp"
 #include "model/bch.hpp"
+#include "model/crc32c.hpp"
 
 namespace ifc::tb {
 
@@ -37,6 +38,13 @@ constexpr unsigned kCorrEngines = IFC_RTL_ECC_CORR_ENGINES;
 constexpr unsigned kCorrChienPar = IFC_RTL_ECC_CORR_CHIEN_PAR;
 constexpr unsigned kCorrSlots = IFC_RTL_ECC_CORR_SLOTS;
 constexpr unsigned kCorrTagW = IFC_RTL_ECC_CORR_TAG_W;
+#ifndef IFC_RTL_ECC_CORR_SEG_CRC
+#define IFC_RTL_ECC_CORR_SEG_CRC 0
+#endif
+/// SegCrc: message bytes [Pay, Pay+4) hold CRC-32C(payload), little-endian (tb/model/segment_format.hpp),
+/// and a Clean/Corrected decode whose CRC disagrees must come out uncorrectable.
+constexpr bool kCorrCrc = IFC_RTL_ECC_CORR_SEG_CRC != 0;
+constexpr unsigned kCorrPayBytes = IFC_RTL_SEG_PAYLOAD_BYTES;
 static_assert(kCorrBondBytes <= 8, "the harness drives beats of at most 64 bits");
 static_assert(kCorrKBits % 8 == 0, "message || parity must be byte aligned");
 static_assert(kCorrTagW <= 32, "tags are uint32_t");
@@ -61,6 +69,7 @@ struct CorrSegment {
   std::vector<uint8_t> expect;     ///< expected output bytes
   int expect_nerr = 0;
   bool miscorrected = false;       ///< Corrected, but not to the original codeword
+  bool crc_fail = false;           ///< kCorrCrc: the BCH said Clean/Corrected, the CRC disagreed
   bool unc_after_chien = false;    ///< Uncorrectable only after the Chien search (deg <= T, deg = L,
                                    ///< fewer roots than deg): the corrector's slowest path
   // Filled in by the harness
@@ -69,12 +78,26 @@ struct CorrSegment {
   bool done = false;
 };
 
+/// Writes CRC-32C(payload) into the CRC field (message bytes [Pay, Pay+4), little-endian).
+inline void store_crc_field(uint8_t* seg) {
+  const uint32_t c = model::crc32c(seg, kCorrPayBytes);
+  for (unsigned i = 0; i < 4; ++i) seg[kCorrPayBytes + i] = static_cast<uint8_t>(c >> (8 * i));
+}
+
+/// True when the segment's CRC field matches CRC-32C of its payload.
+inline bool crc_field_ok(const uint8_t* seg) {
+  uint32_t f = 0;
+  for (unsigned i = 0; i < 4; ++i) f |= uint32_t(seg[kCorrPayBytes + i]) << (8 * i);
+  return f == model::crc32c(seg, kCorrPayBytes);
+}
+
 /// A segment from a random message with the given error positions (stream bits, distinct).
 inline CorrSegment make_segment(std::mt19937_64& rng, const std::vector<uint32_t>& flips, uint32_t tag) {
   const auto& code = corr_code();
   CorrSegment s;
   s.codeword.resize(kCorrSegBytes);
   for (uint32_t i = 0; i < code.message_bytes(); ++i) s.codeword[i] = static_cast<uint8_t>(rng());
+  if (kCorrCrc) store_crc_field(s.codeword.data());
   code.encode(s.codeword.data(), s.codeword.data() + code.message_bytes());
   s.sent = s.codeword;
   for (uint32_t b : flips) code.flip_stream_bit(s.sent.data(), s.sent.data() + code.message_bytes(), b);
@@ -100,6 +123,14 @@ inline void finish_segment(CorrSegment& s) {
     s.expect = dec;
     s.expect_nerr = r.n_errors;
     s.miscorrected = r.outcome == Outcome::Corrected && !s.codeword.empty() && dec != s.codeword;
+    if (kCorrCrc && !crc_field_ok(dec.data())) {
+      // A detected miscorrection (or a word whose CRC was never right): uncorrectable, raw data out.
+      s.crc_fail = true;
+      s.miscorrected = false;
+      s.outcome = Outcome::Uncorrectable;
+      s.expect = s.sent;
+      s.expect_nerr = 0;
+    }
   }
 }
 
@@ -116,6 +147,7 @@ inline std::vector<uint32_t> random_positions(std::mt19937_64& rng, unsigned cou
 
 struct CorrStats {
   uint64_t segments = 0, clean = 0, corrected = 0, uncorrectable = 0, miscorrected = 0;
+  uint64_t crc_fail = 0;              ///< of the uncorrectable ones: CRC mismatches (kCorrCrc)
   uint64_t unc_after_chien = 0;       ///< of the uncorrectable ones
   uint64_t out_of_order = 0;          ///< completions that overtook an earlier submission
   uint64_t out_of_order_diff_err = 0; ///< ... where the two segments' error counts differ
@@ -248,6 +280,7 @@ class CorrectorHarness {
     else if (s.outcome == Outcome::Clean) ++stats_.clean;
     else ++stats_.corrected;
     if (s.miscorrected) ++stats_.miscorrected;
+    if (s.crc_fail) ++stats_.crc_fail;
     if (s.unc_after_chien) ++stats_.unc_after_chien;
     if (out_unc_ != want_unc || int(out_nerr_) != s.expect_nerr || out_bytes_ != s.expect) {
       size_t diff_bits = 0;

@@ -109,6 +109,10 @@ TEST_F(EccCorrector, BeyondCapabilityMatchesCodec) {
   EXPECT_GT(st.unc_after_chien, 0u) << "the roots != deg(lambda) path was never exercised";
   EXPECT_GT(st.uncorrectable - st.unc_after_chien, 0u) << "the L > T path was never exercised";
   EXPECT_EQ(top().perf_uncorrectable_o, st.uncorrectable);
+  EXPECT_EQ(top().perf_crc_fail_o, st.crc_fail);
+  if (kCorrCrc) {
+    EXPECT_EQ(st.miscorrected, 0u) << "a miscorrection passed the CRC";
+  }
 }
 
 TEST_F(EccCorrector, MiscorrectionsMatchCodec) {
@@ -145,7 +149,18 @@ TEST_F(EccCorrector, MiscorrectionsMatchCodec) {
               static_cast<unsigned long long>(h.stats().corrected),
               static_cast<unsigned long long>(h.stats().miscorrected),
               static_cast<unsigned long long>(h.stats().uncorrectable));
-  EXPECT_EQ(h.stats().miscorrected, n);
+  if (kCorrCrc) {
+    // The segment CRC turns every one of them into a detected error (no silent corruption).
+    EXPECT_EQ(h.stats().miscorrected, 0u);
+    EXPECT_EQ(h.stats().crc_fail, n);
+    EXPECT_EQ(h.stats().uncorrectable, n);
+    EXPECT_EQ(top().perf_crc_fail_o, n);
+    EXPECT_EQ(top().perf_uncorrectable_o, n);
+  } else {
+    // Without it they are silent: corrected output, wrong data.
+    EXPECT_EQ(h.stats().miscorrected, n);
+    EXPECT_EQ(top().perf_crc_fail_o, 0u);
+  }
 }
 
 TEST_F(EccCorrector, BackpressureEnginesOverlapOutOfOrder) {
