@@ -83,17 +83,30 @@ def main():
         path = os.path.join(out, "configs", f"{n}.json")
         with open(path, "w") as f:
             json.dump(cfg, f, indent=1)
-        plans[n] = (path, cfg, os.path.join(out, n))
+        # The default point is make synth's own run (same parameters): reused, not synthesised again.
+        d = os.path.abspath(os.path.join(a.build, "synth", "default")) if n == "default" else os.path.join(out, n)
+        plans[n] = (path, cfg, d)
 
     log(f"synthesising {len(names)} variants ({a.jobs} Yosys runs at a time)")
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         futs = {ex.submit(synth.run_yosys, "ifc_core", synth.core_params(cfg), lib, os.path.join(d, "ifc_core"),
-                          True): n for n, (p, cfg, d) in plans.items()}
+                          True): n for n, (p, cfg, d) in plans.items() if n != "default"}
+        if "default" in plans and not os.path.exists(os.path.join(plans["default"][2], "ifc_core", "stat.txt")):
+            futs[ex.submit(synth.run_yosys, "ifc_core", synth.core_params(plans["default"][1]), lib,
+                           os.path.join(plans["default"][2], "ifc_core"), True)] = "default"
+        failed = {}
         for fu in cf.as_completed(futs):
-            log(fu.result())
+            try:
+                log(fu.result())
+            except Exception as e:  # noqa: BLE001
+                failed[futs[fu]] = str(e).splitlines()[0]
+                log(f"{futs[fu]}: {failed[futs[fu]]}")
 
     results = {}
     for n, (p, cfg, d) in plans.items():
+        if n in failed:
+            results[n] = {"what": VARIANTS[n][1], "failed": failed[n], "util": None}
+            continue
         res = synth.analyse(cfg["name"], cfg, d, lib)
         results[n] = {"what": VARIANTS[n][1], "ge": res["total"]["ge"], "logic_mm2": res["total"]["logic_mm2"],
                       "sram_mm2": res["total"]["sram_mm2"], "pct_die": res["total"]["pct_die"],
@@ -101,7 +114,7 @@ def main():
                       "util": None}
 
     for n in util_names:
-        if n not in plans:
+        if n not in plans or n in failed:
             continue
         log(f"{n}: Verilator build of the core and ifc gemv at RBER 1e-4 (slow)")
         try:
@@ -118,6 +131,9 @@ def main():
          "|---|---|---:|---:|---:|---:|---:|---:|"]
     for n in names:
         r = results[n]
+        if "failed" in r:
+            L.append(f"| {n} | {r['what']} | Yosys failed: {r['failed']} | | | | | |")
+            continue
         u = f"{100 * r['util']:.1f}%" if r["util"] is not None else "not measured"
         L.append(f"| {n} | {r['what']} | {r['ge']:,.0f} | {r['corr_engines_ge']:,.0f} | {r['logic_mm2']:.3f} | "
                  f"{r['sram_mm2']:.3f} | {r['pct_die']:.2f}% | {u} |")
