@@ -57,13 +57,17 @@ module ifc_ecc_checker #(
   assign fire       = in_valid_i && in_ready_o;
 
   // Parallel LFSR (division form): r <- (r * x + b) mod g for each stream bit b, first bit first.
+  // Both are used only with an accepted beat: operand isolation on in_valid_i (no switching, and no
+  // simulation cost, while the plane has no beat).
   always_comb begin
     rem_next = rem_q;
-    for (int i = 0; i < BondW; i++) begin
-      if (rem_next[ParityBits-1]) begin
-        rem_next = {rem_next[ParityBits-2:0], in_data_i[i]} ^ GenPoly[ParityBits-1:0];
-      end else begin
-        rem_next = {rem_next[ParityBits-2:0], in_data_i[i]};
+    if (in_valid_i) begin
+      for (int i = 0; i < BondW; i++) begin
+        if (rem_next[ParityBits-1]) begin
+          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]} ^ GenPoly[ParityBits-1:0];
+        end else begin
+          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]};
+        end
       end
     end
   end
@@ -71,8 +75,10 @@ module ifc_ecc_checker #(
   // Zero-bit count of the segment (erased-page detection).
   always_comb begin
     zeros_next = zeros_q;
-    for (int i = 0; i < BondW; i++) begin
-      zeros_next = zeros_next + ZeroW'(!in_data_i[i]);
+    if (in_valid_i) begin
+      for (int i = 0; i < BondW; i++) begin
+        zeros_next = zeros_next + ZeroW'(!in_data_i[i]);
+      end
     end
   end
 

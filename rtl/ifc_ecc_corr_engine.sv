@@ -219,19 +219,32 @@ module ifc_ecc_corr_engine #(
   logic [SyndPar-1:0] rem_chunk;
   assign rem_chunk = rem_q[RemPadW-1 -: SyndPar];
 
+  // Operand isolation: each datapath below only switches in the states that use its result (and is
+  // 0 otherwise). In silicon this saves the engine's switching power while it waits; in simulation
+  // it makes an idle engine cost almost nothing (Verilator evaluates the guarded logic only when
+  // the guard holds).
   for (genvar jj = 0; jj < T; jj++) begin : g_synd
     localparam int unsigned J = 2 * jj + 1;
     localparam logic [M*M-1:0]       StepCols  = gf_cols_mul((J * SyndPar) % N);
     localparam logic [SyndPar*M-1:0] ChunkCols = gf_cols_chunk(J);
-    assign synd_odd_next[jj*M +: M] = gf_lin(q_q[(2*T-J)*M +: M], StepCols)
-                                    ^ gf_lin_chunk(rem_chunk, ChunkCols);
+    logic [M-1:0] v;
+    always_comb begin
+      v = '0;
+      if (st_q == StSynd) v = gf_lin(q_q[(2*T-J)*M +: M], StepCols) ^ gf_lin_chunk(rem_chunk, ChunkCols);
+    end
+    assign synd_odd_next[jj*M +: M] = v;
   end
 
   for (genvar jj = 0; jj < T; jj++) begin : g_even
     localparam int unsigned J = 2 * jj + 2;
     localparam int unsigned O = odd_part(J);
     localparam logic [M*M-1:0] FrobCols = gf_cols_frob(J / O);
-    assign synd_even[jj*M +: M] = gf_lin(q_q[(2*T-O)*M +: M], FrobCols);
+    logic [M-1:0] v;
+    always_comb begin
+      v = '0;
+      if (st_q == StEven) v = gf_lin(q_q[(2*T-O)*M +: M], FrobCols);
+    end
+    assign synd_even[jj*M +: M] = v;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -254,12 +267,24 @@ module ifc_ecc_corr_engine #(
     end
   end
 
+  logic bm_active;
+  assign bm_active = (st_q == StBmD) || (st_q == StBmU) || (st_q == StChk);
   for (genvar i = 0; i <= T; i++) begin : g_mul_a
-    assign mul_a[i*M +: M] = gf_mul(a_op[i*M +: M], lam_q[i*M +: M]);
+    logic [M-1:0] v;
+    always_comb begin
+      v = '0;
+      if (bm_active) v = gf_mul(a_op[i*M +: M], lam_q[i*M +: M]);
+    end
+    assign mul_a[i*M +: M] = v;
   end
   assign mul_b[M-1:0] = '0;
   for (genvar i = 1; i <= T; i++) begin : g_mul_b
-    assign mul_b[i*M +: M] = gf_mul(delta_q, b_q[(i-1)*M +: M]);
+    logic [M-1:0] v;
+    always_comb begin
+      v = '0;
+      if (st_q == StBmU) v = gf_mul(delta_q, b_q[(i-1)*M +: M]);
+    end
+    assign mul_b[i*M +: M] = v;
   end
 
   always_comb begin
@@ -280,11 +305,18 @@ module ifc_ecc_corr_engine #(
   // Chien search: terms at p = 0..ChienPar (p = ChienPar is the next group's start)
   // ---------------------------------------------------------------------------------------------
   logic [(ChienPar+1)*T*M-1:0] ch_term;   // entry (p, j-1): term_j * alpha^(j p)
+  logic                        ch_active;
+  assign ch_active = (st_q == StChien);
   for (genvar j = 1; j <= T; j++) begin : g_chien
     assign ch_term[(j-1)*M +: M] = lam_q[j*M +: M];
     for (genvar p = 1; p <= ChienPar; p++) begin : g_pos
       localparam logic [M*M-1:0] Cols = gf_cols_mul((j * p) % N);
-      assign ch_term[(p*T + j-1)*M +: M] = gf_lin(lam_q[j*M +: M], Cols);
+      logic [M-1:0] v;
+      always_comb begin
+        v = '0;
+        if (ch_active) v = gf_lin(lam_q[j*M +: M], Cols);
+      end
+      assign ch_term[(p*T + j-1)*M +: M] = v;
     end
   end
 
@@ -296,10 +328,13 @@ module ifc_ecc_corr_engine #(
 
   always_comb begin
     ch_root = '0;
-    for (int p = 0; p < ChienPar; p++) begin
-      ch_sum = lam_q[M-1:0];
-      for (int j = 0; j < T; j++) ch_sum = ch_sum ^ ch_term[(p*T + j)*M +: M];
-      ch_root[p] = (ch_sum == '0) && ((ci_q + IW'(p)) < IW'(CodeBits));
+    ch_sum  = '0;
+    if (ch_active) begin
+      for (int p = 0; p < ChienPar; p++) begin
+        ch_sum = lam_q[M-1:0];
+        for (int j = 0; j < T; j++) ch_sum = ch_sum ^ ch_term[(p*T + j)*M +: M];
+        ch_root[p] = (ch_sum == '0) && ((ci_q + IW'(p)) < IW'(CodeBits));
+      end
     end
     ch_avail    = ch_root & ~taken_q;
     ch_first_oh = ch_avail & (~ch_avail + ChienPar'(1));

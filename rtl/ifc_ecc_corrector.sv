@@ -118,9 +118,7 @@ module ifc_ecc_corrector #(
     m = '0;
     for (int q = 0; q < T; q++) begin
       if (NerrW'(q) < nerr && pos[q*PosW + BitW +: BeatW] == beat) begin
-        for (int b = 0; b < BondW; b++) begin
-          if (pos[q*PosW +: BitW] == BitW'(b)) m[b] = 1'b1;
-        end
+        m = m | (BondW'(1) << pos[q*PosW +: BitW]);
       end
     end
     beat_flips = m;
