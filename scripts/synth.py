@@ -38,6 +38,7 @@ import synth_area as area  # noqa: E402
 
 YOSYS_ERR = "implicitly declared|has no driver"
 BASELINE = os.path.join(ROOT, "synth", "area_baseline.json")
+REUSE = False  # --reuse: take existing Yosys results even when the RTL changed since
 
 
 def log(msg):
@@ -162,6 +163,8 @@ def run_yosys(top, params, lib, out_dir, netlist=True, force=False):
     if not force and os.path.exists(stamp_file) and open(stamp_file).read() == stamp and \
             os.path.exists(os.path.join(out_dir, "stat.txt")):
         return f"{top}: up to date ({out_dir})"
+    if REUSE and os.path.exists(os.path.join(out_dir, "stat.txt")):
+        return f"{top}: REUSED an earlier run although the RTL or flow changed (--reuse) ({out_dir})"
     with open(os.path.join(out_dir, "synth.ys"), "w") as f:
         f.write(script)
     t0 = time.time()
@@ -378,7 +381,11 @@ def main():
     ap.add_argument("--sta", action="store_true", help="critical path with OpenSTA (default configuration)")
     ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
     ap.add_argument("--out", help="report directory (default <build>/synth)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="reuse existing Yosys results even if the RTL changed since (report only; quick)")
     a = ap.parse_args()
+    global REUSE
+    REUSE = a.reuse
 
     out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
     os.makedirs(out, exist_ok=True)
