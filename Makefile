@@ -69,6 +69,10 @@ wave: build ## Re-run one test with FST tracing: make wave TEST=<Suite.Test>
 
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
+	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
+	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)
+	cmake --build $(BUILD)/rber1e-3 -j $(JOBS) --target bench_gemv
 	scripts/bench.sh $(BUILD)
 
 UPDATE_BASELINE ?=

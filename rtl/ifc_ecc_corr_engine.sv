@@ -304,37 +304,53 @@ module ifc_ecc_corr_engine #(
   // ---------------------------------------------------------------------------------------------
   // Chien search: terms at p = 0..ChienPar (p = ChienPar is the next group's start)
   // ---------------------------------------------------------------------------------------------
-  logic [(ChienPar+1)*T*M-1:0] ch_term;   // entry (p, j-1): term_j * alpha^(j p)
-  logic                        ch_active;
+  // Per position p of the group (no wide packed term vector: Verilator would rebuild it by
+  // concatenation every cycle): ch_zero[p] = (lambda_0 + sum_j term_j * alpha^(j p) == 0), and
+  // ch_next = term_j * alpha^(j ChienPar), the next group's terms.
+  logic                ch_active;
+  logic [ChienPar-1:0] ch_zero;
+  logic [T*M-1:0]      ch_next;                // entry j-1: term_j * alpha^(j ChienPar)
   assign ch_active = (st_q == StChien);
-  for (genvar j = 1; j <= T; j++) begin : g_chien
-    assign ch_term[(j-1)*M +: M] = lam_q[j*M +: M];
-    for (genvar p = 1; p <= ChienPar; p++) begin : g_pos
-      localparam logic [M*M-1:0] Cols = gf_cols_mul((j * p) % N);
-      logic [M-1:0] v;
-      always_comb begin
-        v = '0;
-        if (ch_active) v = gf_lin(lam_q[j*M +: M], Cols);
+
+  // Columns of x -> alpha^(j p) x for j = 1..T (entry j-1).
+  function automatic logic [T*M*M-1:0] gf_cols_pos(input int unsigned p);
+    logic [T*M*M-1:0] c;
+    for (int j = 1; j <= T; j++) c[(j-1)*M*M +: M*M] = gf_cols_mul((j * p) % N);
+    gf_cols_pos = c;
+  endfunction
+
+  for (genvar p = 0; p < ChienPar; p++) begin : g_pos
+    localparam logic [T*M*M-1:0] Cols = gf_cols_pos(p);
+    logic [M-1:0] sum;
+    always_comb begin
+      sum = '0;
+      if (ch_active) begin
+        sum = lam_q[M-1:0];
+        for (int j = 1; j <= T; j++) sum = sum ^ gf_lin(lam_q[j*M +: M], Cols[(j-1)*M*M +: M*M]);
       end
-      assign ch_term[(p*T + j-1)*M +: M] = v;
     end
+    assign ch_zero[p] = (sum == '0);
+  end
+
+  for (genvar j = 1; j <= T; j++) begin : g_next
+    localparam logic [M*M-1:0] Cols = gf_cols_mul((j * ChienPar) % N);
+    logic [M-1:0] v;
+    always_comb begin
+      v = '0;
+      if (ch_active) v = gf_lin(lam_q[j*M +: M], Cols);
+    end
+    assign ch_next[(j-1)*M +: M] = v;
   end
 
   logic [ChienPar-1:0] ch_root, ch_avail, ch_first_oh;
-  logic [M-1:0]        ch_sum;
   logic [PW-1:0]       ch_first;
   logic                ch_more, ch_last_group;
   logic [IW-1:0]       ch_next_base;
 
   always_comb begin
     ch_root = '0;
-    ch_sum  = '0;
-    if (ch_active) begin
-      for (int p = 0; p < ChienPar; p++) begin
-        ch_sum = lam_q[M-1:0];
-        for (int j = 0; j < T; j++) ch_sum = ch_sum ^ ch_term[(p*T + j)*M +: M];
-        ch_root[p] = (ch_sum == '0) && ((ci_q + IW'(p)) < IW'(CodeBits));
-      end
+    for (int p = 0; p < ChienPar; p++) begin
+      ch_root[p] = ch_active && ch_zero[p] && ((ci_q + IW'(p)) < IW'(CodeBits));
     end
     ch_avail    = ch_root & ~taken_q;
     ch_first_oh = ch_avail & (~ch_avail + ChienPar'(1));
@@ -456,7 +472,7 @@ module ifc_ecc_corr_engine #(
         end
         found_d = found_n;
         if (adv) begin
-          for (int j = 1; j <= T; j++) lam_d[j*M +: M] = ch_term[(ChienPar*T + j-1)*M +: M];
+          lam_d[(T+1)*M-1:M] = ch_next;
           ci_d    = ch_next_base;
           taken_d = '0;
         end

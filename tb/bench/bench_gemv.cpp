@@ -1,12 +1,15 @@
 // GEMV benchmark: one LLaMA-7B FFN matrix (4096 x 11008, INT8) on the default die at RBER 0, 1e-5,
 // 1e-4 and 1e-3, out-of-order and in-order side by side: NAND bandwidth utilization, stalls,
 // segment statistics and simulation speed (the benchmark build: no tracing).
-//   bench_gemv <out.json> [rows] [cols]
+//   bench_gemv <out.json> [rows] [cols] [rber,rber,...]
+// The core configuration is the one the build was elaborated with (IFC_CORE_CONFIG); `make bench`
+// also runs the 1e-3 point on configs/core/rber1e-3.json (t = 12, more correctors).
 #include <fmt/format.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "common/core_driver.hpp"
 
@@ -16,6 +19,12 @@ int main(int argc, char** argv) {
   const std::string out = argc > 1 ? argv[1] : "build/bench/gemv.json";
   const uint32_t rows = argc > 2 ? uint32_t(std::stoul(argv[2])) : 4096;
   const uint32_t cols = argc > 3 ? uint32_t(std::stoul(argv[3])) : 11008;
+  std::vector<double> rbers = {0.0, 1e-5, 1e-4, 1e-3};
+  if (argc > 4) {
+    rbers.clear();
+    std::stringstream ss(argv[4]);
+    for (std::string tok; std::getline(ss, tok, ',');) rbers.push_back(std::stod(tok));
+  }
   std::mt19937_64 rng(7);
   std::vector<uint8_t> w(size_t(rows) * cols);
   for (auto& b : w) b = uint8_t(rng());
@@ -27,6 +36,9 @@ int main(int argc, char** argv) {
   nlohmann::json j;
   j["benchmark"] = "gemv";
   j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);
+  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  j["ecc_t"] = IFC_RTL_ECC_T;
+  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
   j["corrector_ports"] = IFC_RTL_CORR_PORTS;
   j["engines_per_port"] = IFC_RTL_CORRECTORS;
   j["lanes"] = IFC_RTL_PE_LANES;
@@ -34,7 +46,7 @@ int main(int argc, char** argv) {
   j["runs"] = nlohmann::json::array();
   fmt::print("{:>8} {:>12} {:>12} {:>10} {:>10} {:>8} {:>10} {:>8}\n", "RBER", "mode", "utilization", "corrected",
              "uncorr", "failed", "Mcycles/s", "exact");
-  for (double rber : {0.0, 1e-5, 1e-4, 1e-3}) {
+  for (double rber : rbers) {
     for (bool inorder : {false, true}) {
       nand::NandConfig cfg;  // the default die
       nand::NandArray nand(cfg);
