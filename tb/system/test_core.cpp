@@ -48,6 +48,38 @@ nand::NandConfig fast_die(uint64_t seed) {
   return cfg;
 }
 
+/// An INT8 GEMV (rows x k, 2 segments per row at k = 512) installed in a fast die, for tests that
+/// damage one segment on purpose.
+struct DamagedGemv {
+  model::ActVector act;
+  nand::NandArray nand;
+  model::WeightImage img;
+  DamagedGemv(uint64_t seed, std::mt19937_64& rng, uint32_t rows, uint32_t k)
+      : nand(fast_die(seed)), img(make_image(rng, rows, k, act)) {
+    img.install_procedural(nand);
+  }
+  static model::WeightImage make_image(std::mt19937_64& rng, uint32_t rows, uint32_t k, model::ActVector& act) {
+    std::vector<uint8_t> w;
+    random_inputs(model::Dtype::kInt8, rows, k, rng, w, act);
+    return model::WeightImage(rtl_weight_layout(0), rtl_segment_format(), model::Dtype::kInt8, rows, k,
+                              std::move(w));
+  }
+  /// Makes stream bits `bits` of segment g (payload, then slot; layout base page 0: plane g % P,
+  /// segment slot g / P of page 0) read inverted on every read (stuck bits).
+  void invert_stream_bits(uint32_t g, const std::vector<uint32_t>& bits) {
+    const auto fmt = rtl_segment_format();
+    const uint32_t plane = g % IFC_RTL_PLANES, slot = g / IFC_RTL_PLANES, pay_bits = fmt.payload_bytes * 8;
+    std::vector<uint8_t> page(nand.page_bytes());
+    img.build_page(0, plane, page.data());
+    for (uint32_t i : bits) {
+      const uint32_t bit = i < pay_bits ? slot * pay_bits + i
+                                        : IFC_RTL_PAGE_DATA_BYTES * 8 + slot * fmt.slot_bytes * 8 + (i - pay_bits);
+      const bool cur = (page[bit / 8] >> (bit % 8)) & 1;
+      ASSERT_EQ(nand.inject_stuck_bit(nand::Address{0, plane, 0, 0}, bit, !cur), nand::Status::Ok);
+    }
+  }
+};
+
 struct Case {
   model::Dtype dt;
   uint32_t rows, k;
@@ -134,15 +166,9 @@ TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
   // catches it and only row 2 fails; without it the row silently gets a wrong value.
   const uint64_t seed = test_seed("miscorrection", 15);
   std::mt19937_64 rng(seed);
-  const uint32_t rows = 8, k = 512;  // INT8: 2 segments per row
-  std::vector<uint8_t> w;
-  model::ActVector act;
-  random_inputs(model::Dtype::kInt8, rows, k, rng, w, act);
-  nand::NandArray nand(fast_die(seed));
+  const uint32_t rows = 8;
+  DamagedGemv d(seed, rng, rows, 512);
   const auto fmt = rtl_segment_format();
-  const model::WeightImage img(rtl_weight_layout(0), fmt, model::Dtype::kInt8, rows, k, std::move(w));
-  img.install_procedural(nand);
-  const uint32_t g = 5, plane = g % IFC_RTL_PLANES, slot = g / IFC_RTL_PLANES;
   const uint32_t seg_bits = (fmt.payload_bytes + fmt.slot_bytes) * 8;
   const model::BchCode code(fmt.m, fmt.t, seg_bits - IFC_RTL_ECC_PARITY_BITS);
   const auto& gen = code.generator();
@@ -150,20 +176,14 @@ TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
   const uint32_t lo = fmt.slot_bytes * 8, hi = seg_bits - uint32_t(gen.size());
   const uint32_t shift = lo + uint32_t(rng() % (hi - lo + 1));
   std::vector<uint32_t> zbits;  // stream bits
-  for (uint32_t d = 0; d < gen.size(); ++d)
-    if (gen[d]) zbits.push_back(seg_bits - 1 - (d + shift));
+  for (uint32_t i = 0; i < gen.size(); ++i)
+    if (gen[i]) zbits.push_back(seg_bits - 1 - (i + shift));
   std::shuffle(zbits.begin(), zbits.end(), rng);
   const unsigned keep = 1 + unsigned(rng() % fmt.t);  // bits of z left unflipped (<= t from c + z)
-  std::vector<uint8_t> page(nand.page_bytes());
-  img.build_page(0, plane, page.data());
-  for (size_t j = keep; j < zbits.size(); ++j) {
-    const uint32_t i = zbits[j];
-    const uint32_t pay_bits = fmt.payload_bytes * 8;
-    const uint32_t bit = i < pay_bits ? slot * pay_bits + i
-                                      : IFC_RTL_PAGE_DATA_BYTES * 8 + slot * fmt.slot_bytes * 8 + (i - pay_bits);
-    const bool cur = (page[bit / 8] >> (bit % 8)) & 1;
-    ASSERT_EQ(nand.inject_stuck_bit(nand::Address{0, plane, 0, 0}, bit, !cur), nand::Status::Ok);
-  }
+  d.invert_stream_bits(5, std::vector<uint32_t>(zbits.begin() + keep, zbits.end()));
+  auto& img = d.img;
+  auto& act = d.act;
+  auto& nand = d.nand;
   const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
   const auto r = run_gemv(sim(), nand, img, act, GemvRunOptions{});
   ASSERT_TRUE(r.completed);
@@ -186,23 +206,16 @@ TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
 TEST_F(Core, UncorrectableSegmentFailsOnlyItsRow) {
   const uint64_t seed = test_seed("uncorrectable", 5);
   std::mt19937_64 rng(seed);
-  const uint32_t rows = 10, k = 512;  // INT8: 2 segments per row
-  std::vector<uint8_t> w;
-  model::ActVector act;
-  random_inputs(model::Dtype::kInt8, rows, k, rng, w, act);
-  nand::NandArray nand(fast_die(seed));
-  const model::WeightImage img(rtl_weight_layout(0), rtl_segment_format(), model::Dtype::kInt8, rows, k, std::move(w));
-  img.install_procedural(nand);
-  // Segment g = 7 (row 3, slice 1) lives on plane 7 % P, page 0, segment slot 7 / P of that page:
-  // force 3t of its payload bits to the wrong value (stuck bits) so the BCH cannot correct it.
-  const uint32_t g = 7, plane = g % IFC_RTL_PLANES, slot = g / IFC_RTL_PLANES;
-  std::vector<uint8_t> page(nand.page_bytes());
-  img.build_page(0, plane, page.data());
-  for (unsigned i = 0; i < 3 * IFC_RTL_ECC_T; ++i) {
-    const uint32_t bit = slot * IFC_RTL_SEG_PAYLOAD_BYTES * 8 + 17 * i + 3;
-    const bool cur = (page[bit / 8] >> (bit % 8)) & 1;
-    ASSERT_EQ(nand.inject_stuck_bit(nand::Address{0, plane, 0, 0}, bit, !cur), nand::Status::Ok);
-  }
+  const uint32_t rows = 10;
+  DamagedGemv d(seed, rng, rows, 512);
+  // Segment g = 7 (row 3, slice 1): force 3t of its payload bits to the wrong value (stuck bits)
+  // so the BCH cannot correct it.
+  std::vector<uint32_t> bits;
+  for (unsigned i = 0; i < 3 * IFC_RTL_ECC_T; ++i) bits.push_back(17 * i + 3);
+  d.invert_stream_bits(7, bits);
+  auto& img = d.img;
+  auto& act = d.act;
+  auto& nand = d.nand;
   const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
   const auto r = run_gemv(sim(), nand, img, act, GemvRunOptions{});
   ASSERT_TRUE(r.completed);
