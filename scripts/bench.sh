@@ -52,11 +52,11 @@ for name in ("gemv.json", "gemv_rber1e-3.json"):
             gemv_rows.append((name, g.get("ecc_t"), g["corrector_ports"], g["engines_per_port"], run))
 summary["gemv"] = []
 for name, t, ports, eng, run in gemv_rows:
-    target = None if run["in_order"] else (0.99 if run["rber"] <= 1e-4 else 0.95)
+    gtarget = None if run["in_order"] else (0.99 if run["rber"] <= 1e-4 else 0.95)
     summary["gemv"].append({"file": name, "ecc_t": t, "corrector_ports": ports, "engines_per_port": eng,
                             "rber": run["rber"], "in_order": run["in_order"],
-                            "nand_bw_utilization": run["nand_bw_utilization"], "target": target,
-                            "target_met": None if target is None else run["nand_bw_utilization"] >= target,
+                            "nand_bw_utilization": run["nand_bw_utilization"], "target": gtarget,
+                            "target_met": None if gtarget is None else run["nand_bw_utilization"] >= gtarget,
                             "failed_rows": run["failed_rows"], "bit_exact": run["bit_exact"],
                             "sim_cycles_per_s": run["sim_cycles_per_s"]})
 (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
