@@ -3,20 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "ifc/cli_common.hpp"
-
-namespace ifc::cli {
-void write_json(const std::string& path, const nlohmann::json& j) {
-  std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-  std::ofstream f(path);
-  if (!f) throw CLI::RuntimeError(fmt::format("cannot write '{}'", path), 2);
-  f << j.dump(2) << "\n";
-}
-}  // namespace ifc::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"openifc system simulator (the `llm` subcommand of build/ifc, without the RTL)"};
