@@ -45,6 +45,16 @@ def log(msg):
     print(f"synth: {msg}", flush=True)
 
 
+def write_reports(out, stem, text, js):
+    """Writes <out>/<stem>.md (text) and <out>/<stem>.json (js), then prints the Markdown."""
+    with open(os.path.join(out, f"{stem}.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(out, f"{stem}.json"), "w") as f:
+        json.dump(js, f, indent=1)
+    print()
+    print(text)
+
+
 # --- the osu018 liberty --------------------------------------------------------------------------
 def fetch_liberty(out):
     """osu018_stdcells.lib from the Debian package qflow-tech-osu018, extracted without installing
@@ -496,13 +506,7 @@ def main():
             md.append("- To accept the growth: `make synth UPDATE_BASELINE=1` and commit synth/area_baseline.json.")
             rc = 1
         js["regression"] = {"failures": failures, "notes": notes}
-    text = "\n".join(md) + "\n"
-    with open(os.path.join(out, "area.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(out, "area.json"), "w") as f:
-        json.dump(js, f, indent=1)
-    print()
-    print(text)
+    write_reports(out, "area", "\n".join(md) + "\n", js)
     log(f"reports: {out}/area.md, {out}/area.json, {out}/<config>/<block>.stat.txt")
     sys.exit(rc)
 

@@ -137,13 +137,7 @@ def main():
         u = f"{100 * r['util']:.1f}%" if r["util"] is not None else "not measured"
         L.append(f"| {n} | {r['what']} | {r['ge']:,.0f} | {r['corr_engines_ge']:,.0f} | {r['logic_mm2']:.3f} | "
                  f"{r['sram_mm2']:.3f} | {r['pct_die']:.2f}% | {u} |")
-    text = "\n".join(L) + "\n"
-    with open(os.path.join(out, "sweep.md"), "w") as f:
-        f.write(text)
-    with open(os.path.join(out, "sweep.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    print()
-    print(text)
+    synth.write_reports(out, "sweep", "\n".join(L) + "\n", results)
     log(f"reports: {out}/sweep.md, {out}/sweep.json")
 
 
