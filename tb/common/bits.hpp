@@ -9,11 +9,14 @@
 
 namespace ifc::tb {
 
+/// The low `width` bits set (all 64 for width >= 64).
+constexpr uint64_t low_mask(unsigned width) { return width >= 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1); }
+
 /// Reads `width` (<= 64) bits starting at bit `lsb` of a scalar port.
 template <class T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
 inline uint64_t get_bits(const T& sig, unsigned lsb, unsigned width) {
   const uint64_t v = static_cast<uint64_t>(sig) >> lsb;
-  return width >= 64 ? v : (v & ((uint64_t{1} << width) - 1));
+  return v & low_mask(width);
 }
 
 /// Reads `width` (<= 64) bits starting at bit `lsb` of a wide port.
@@ -30,7 +33,7 @@ inline uint64_t get_bits(const VlWide<N>& sig, unsigned lsb, unsigned width) {
 /// Writes `width` (<= 64) bits of `value` at bit `lsb` of a scalar port.
 template <class T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
 inline void set_bits(T& sig, unsigned lsb, unsigned width, uint64_t value) {
-  const uint64_t mask = (width >= 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1)) << lsb;
+  const uint64_t mask = low_mask(width) << lsb;
   const uint64_t cur = static_cast<uint64_t>(sig);
   sig = static_cast<T>((cur & ~mask) | ((value << lsb) & mask));
 }

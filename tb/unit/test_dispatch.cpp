@@ -56,8 +56,6 @@ constexpr unsigned kTagW = 48;
 static_assert(kBW <= 64 && kRemW <= 128, "test limits");
 constexpr int kNone = -1;
 
-uint64_t mask_w(unsigned w) { return w >= 64 ? ~uint64_t{0} : ((uint64_t{1} << w) - 1); }
-
 template <class T>
 void set_wide(T& sig, unsigned lsb, unsigned width, const uint64_t* words) {
   for (unsigned k = 0; k * 64 < width; ++k) set_bits(sig, lsb + 64 * k, std::min(64u, width - 64 * k), words[k]);
@@ -132,14 +130,14 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
     s.meta.dirty = std::bernoulli_distribution(sp.p_dirty)(rng_);
     s.meta.erased = std::bernoulli_distribution(sp.p_erased)(rng_);
     s.meta.read_err = std::bernoulli_distribution(sp.p_rerr)(rng_);
-    s.rem[0] = rng_() & mask_w(std::min(64u, kRemW));
-    s.rem[1] = kRemW > 64 ? rng_() & mask_w(kRemW - 64) : 0;
-    for (unsigned b = 0; b < kSB; ++b) s.beats.push_back(rng_() & mask_w(kBW));
+    s.rem[0] = rng_() & low_mask(std::min(64u, kRemW));
+    s.rem[1] = kRemW > 64 ? rng_() & low_mask(kRemW - 64) : 0;
+    for (unsigned b = 0; b < kSB; ++b) s.beats.push_back(rng_() & low_mask(kBW));
     s.unc = std::bernoulli_distribution(sp.p_unc)(rng_);
     if (s.unc) {
       s.corr = s.beats;  // the corrector passes raw data through when uncorrectable
     } else {
-      for (unsigned b = 0; b < kSB; ++b) s.corr.push_back(rng_() & mask_w(kBW));
+      for (unsigned b = 0; b < kSB; ++b) s.corr.push_back(rng_() & low_mask(kBW));
     }
     return s;
   }

@@ -33,8 +33,6 @@ constexpr unsigned kSegs = IFC_TB_FIFO_SEGS;
 constexpr unsigned kMetaW = IFC_TB_FIFO_META_W;
 static_assert(kBeatW <= 64 && kMetaW <= 256, "test limits");
 
-uint64_t mask_w(unsigned w) { return w >= 64 ? ~uint64_t{0} : ((uint64_t{1} << w) - 1); }
-
 struct Segment {
   std::vector<uint64_t> beats;
   MetaBits meta{};
@@ -68,10 +66,10 @@ class SegFifo : public RtlFixture<Vifc_seg_fifo> {
 
   Segment random_segment() {
     Segment s;
-    for (unsigned b = 0; b < kSegBeats; ++b) s.beats.push_back(rng_() & mask_w(kBeatW));
+    for (unsigned b = 0; b < kSegBeats; ++b) s.beats.push_back(rng_() & low_mask(kBeatW));
     for (unsigned w = 0; w < 4; ++w) {
       const unsigned lo = 64 * w;
-      s.meta[w] = lo >= kMetaW ? 0 : (rng_() & mask_w(kMetaW - lo));
+      s.meta[w] = lo >= kMetaW ? 0 : (rng_() & low_mask(kMetaW - lo));
     }
     return s;
   }
