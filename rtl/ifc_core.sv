@@ -20,7 +20,8 @@
 /// CSR map (32-bit): 0 status {.., state[2:0], busy}, 1 last error, 2 cycles, 3 bytes sensed,
 ///   4 segments clean, 5 corrected, 6 uncorrectable, 7 erased, 8 NAND read errors,
 ///   9 stall cycles: scoreboard window, 10 no free lane, 11 corrector busy, 12 in-order wait,
-///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable).
+///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable),
+///   16..23 reserved for read-retry / watchdog, 24..31 reserved for the KV cache; unmapped reads 0.
 /// Parameters: as the blocks; Lanes, Macs, MaxK (activation elements), Window (scoreboard),
 ///   NumCorrectors, ChienPar, SegCrc (a corrected segment whose CRC-32C field disagrees with its
 ///   payload is uncorrectable: counted in CSR 6, its row fails), PagesPerPlane (address range check).
@@ -69,7 +70,7 @@ module ifc_core #(
   output      logic                     res_valid_o,
   input  wire logic                     res_ready_i,
   output      logic [63:0]              res_data_o,
-  input  wire logic [3:0]               csr_addr_i,
+  input  wire logic [4:0]               csr_addr_i,
   output      logic [31:0]              csr_rdata_o,
   input  wire logic                     csr_we_i,
   input  wire logic [31:0]              csr_wdata_i,
@@ -189,7 +190,7 @@ module ifc_core #(
     gemv_start = 1'b0;
     act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
 
-    if (csr_we_i && csr_addr_i == 4'd15) ctrl_inorder_d = csr_wdata_i[0];
+    if (csr_we_i && csr_addr_i == 5'd15) ctrl_inorder_d = csr_wdata_i[0];
 
     case (state_q)
       ifc_pkg::CoreIdle: begin
@@ -556,22 +557,23 @@ module ifc_core #(
 
   always_comb begin
     case (csr_addr_i)
-      4'd0:  csr_rdata_o = {28'd0, state_q, (state_q != ifc_pkg::CoreIdle)};
-      4'd1:  csr_rdata_o = {24'd0, last_err_q};
-      4'd2:  csr_rdata_o = cyc_q;
-      4'd3:  csr_rdata_o = bytes_q;
-      4'd4:  csr_rdata_o = cnt_clean;
-      4'd5:  csr_rdata_o = cnt_corr;
-      4'd6:  csr_rdata_o = cnt_unc;
-      4'd7:  csr_rdata_o = cnt_erased;
-      4'd8:  csr_rdata_o = cnt_rerr;
-      4'd9:  csr_rdata_o = st_win;
-      4'd10: csr_rdata_o = st_lanes;
-      4'd11: csr_rdata_o = st_corr;
-      4'd12: csr_rdata_o = st_ord;
-      4'd13: csr_rdata_o = pages_issued;
-      4'd14: csr_rdata_o = failed_rows_q;
-      default: csr_rdata_o = {31'd0, ctrl_inorder_q};
+      5'd0:  csr_rdata_o = {28'd0, state_q, (state_q != ifc_pkg::CoreIdle)};
+      5'd1:  csr_rdata_o = {24'd0, last_err_q};
+      5'd2:  csr_rdata_o = cyc_q;
+      5'd3:  csr_rdata_o = bytes_q;
+      5'd4:  csr_rdata_o = cnt_clean;
+      5'd5:  csr_rdata_o = cnt_corr;
+      5'd6:  csr_rdata_o = cnt_unc;
+      5'd7:  csr_rdata_o = cnt_erased;
+      5'd8:  csr_rdata_o = cnt_rerr;
+      5'd9:  csr_rdata_o = st_win;
+      5'd10: csr_rdata_o = st_lanes;
+      5'd11: csr_rdata_o = st_corr;
+      5'd12: csr_rdata_o = st_ord;
+      5'd13: csr_rdata_o = pages_issued;
+      5'd14: csr_rdata_o = failed_rows_q;
+      5'd15: csr_rdata_o = {31'd0, ctrl_inorder_q};
+      default: csr_rdata_o = 32'd0;  // 16..23 reserved (reliability), 24..31 reserved (KV cache)
     endcase
   end
 
