@@ -102,21 +102,24 @@ double Simulator::flash_attention_s(uint64_t c, Traffic* t, double* transfer_s) 
   const double expps = K.softmax_per_cycle * f;
   const double u = c_.kv_measured ? c_.kv_attention_utilization : cp_kv_.utilization;
   const double tR = K.nand.tR_us * 1e-6;
-  // Page-level mapping stripes each stream's pages over the KV dies. Head-group parallel: the groups
-  // run at once, so a die holds ceil(G np / Nd) K pages of the layer (and as many V pages). One group at
-  // a time (the RTL's one attention command per group): G sequential commands of ceil(np / Nd) pages.
-  // A die senses its pages P at a time (multi-plane read, tR / u each); a K byte feeds qpg MACs (the
-  // group's query heads share it, GQA), so GQA can be MAC-bound; the softmax takes one exp per token
-  // and query head. Sensing, MACs and exps pipeline page by page: the slowest of the three sets the time.
+  // Page-level mapping stripes each stream's pages over the KV dies, and puts the K and the V page of
+  // one (group, run of tokens) on different planes of one die, so that one multi-plane read senses both.
+  // Head-group parallel: the groups run at once, so a die holds ceil(G np / Nd) K pages of the layer
+  // and as many V pages. One group at a time (the RTL's one attention command per group): G sequential
+  // commands of ceil(np / Nd) K and V pages per die.
+  // Per die: sensing P pages per tR / u; a K or V byte feeds qpg MACs (the group's query heads share
+  // it, GQA), so GQA can be MAC-bound; one exp per token and query head. The open pages (c mod tpp
+  // tokens per stream) come from the SRAM write buffer, on the lanes of one die. Sensing, MACs and
+  // exps pipeline page by page (online softmax: running max and sum, p.V rescaled), so the slowest of
+  // the three sets the time; without prefetch the first tR is exposed.
   const double per_die = K.head_group_parallel ? std::ceil(G * np / Nd) : std::ceil(np / Nd);
+  const double open_groups = K.head_group_parallel ? std::min(G, std::ceil(G / Nd) * (open > 0 ? 1.0 : 0.0)) : (open > 0 ? 1.0 : 0.0);
   const double commands = K.head_group_parallel ? 1.0 : G;
-  const double t_sense = std::ceil(per_die / P) * tR / u;
-  const double t_mac = per_die * page / e * qpg / macps;
-  const double t_exp = per_die * tpp * qpg / expps;
-  const double fill = (np > 0 && !F.prefetch) ? tR : 0.0;        // without prefetch the first tR is exposed
-  const double t_pages = np > 0 ? commands * (std::max({t_sense, t_mac, t_exp}) + std::max(t_sense, t_mac) + fill) : 0.0;
-  // The open pages (c mod tpp tokens per stream) are served from the SRAM write buffer.
-  const double t_open = (2 * open * d * qpg / macps + open * qpg / expps) * (K.head_group_parallel ? 1.0 : G);
+  const double t_sense = std::ceil(2 * per_die / P) * tR / u;
+  const double t_mac = (2 * per_die * page / e + 2 * open_groups * open * d) * qpg / macps;
+  const double t_exp = (per_die * tpp + open_groups * open) * qpg / expps;
+  const double fill = (np > 0 && !F.prefetch) ? tR : 0.0;
+  const double t_att = (np > 0 || open > 0) ? commands * (std::max({t_sense, t_mac, t_exp}) + fill) : 0.0;
   // Partial softmax per die (local max, sum and p.V in FP32), combined by the controller.
   const double dies_per_group = std::min(Nd, std::ceil(np / P) + (open > 0 ? 1.0 : 0.0));
   const double partial = G * dies_per_group * qpg * (d + 2) * K.partial_bytes;
@@ -137,7 +140,7 @@ double Simulator::flash_attention_s(uint64_t c, Traffic* t, double* transfer_s) 
     t->pages_programmed += 2 * G / tpp;                             // amortised: a page per tpp tokens
   }
   if (transfer_s) *transfer_s = xfer;
-  return t_pages + t_open + xfer;
+  return t_att + xfer;
 }
 
 double Simulator::kv_program_s_per_token() const {

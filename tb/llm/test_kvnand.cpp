@@ -153,14 +153,14 @@ TEST(KvnandAttention, OneLayerByHand) {
   Traffic t;
   double x = 0;
   const double got = sim.flash_attention_s(c, &t, &x);
-  // One die: 32 x 4 = 128 K pages, 4 per multi-plane read of tR 20 us (SLC): 32 reads = 640 us. MACs:
-  // 128 pages x 8192 elements / (16 x 200 MHz) = 327.68 us; exps 128 x 64 / (4 x 200 MHz) = 10.24 us.
-  const double t_k = 640e-6, t_v = 640e-6;
-  const double t_open = 2.0 * 10 * 128 / 3.2e9 + 10.0 / 0.8e9;
+  // One die: 32 x 4 = 128 K pages and 128 V pages, 4 per multi-plane read of tR 20 us (SLC): 64 reads =
+  // 1280 us. MACs: (256 pages x 8192 + 2 x 32 groups x 10 open tokens x 128) / (16 x 200 MHz) = 681 us;
+  // exps (128 x 64 + 32 x 10) / (4 x 200 MHz) = 10.6 us: sensing-bound.
+  const double t_att = 64 * 20e-6;
   const double t_q = 4096.0 * 2 / 1e9;
   const double t_part = 32.0 * 1 * 1 * 130 * 4 / 1e9;  // 32 groups, 1 die, 1 query head, (128 + 2) FP32
   const double t_app = 2.0 * 4096 * 2 / 1e9;
-  EXPECT_NEAR(got, t_k + t_v + t_open + t_q + t_part + t_app, 1e-12);
+  EXPECT_NEAR(got, t_att + t_q + t_part + t_app, 1e-12);
   EXPECT_NEAR(x, t_q + t_part + t_app, 1e-15);
   EXPECT_DOUBLE_EQ(t.flash_sensed, 2.0 * 32 * 4 * 16384);
   EXPECT_DOUBLE_EQ(t.flash_macs, 2.0 * double(c) * 4096);
@@ -169,17 +169,17 @@ TEST(KvnandAttention, OneLayerByHand) {
 }
 
 TEST(KvnandAttention, GqaSharesEachKByteOverTheGroupsQueriesAndBecomesMacBound) {
-  // LLaMA-70B: 8 groups of 8 query heads. 8 x 4 = 32 K pages on one die: sensing 8 x 20 us = 160 us,
-  // MACs 32 x 8192 x 8 / 3.2e9 = 655.36 us: MAC-bound.
+  // LLaMA-70B: 8 groups of 8 query heads, 4 full pages + 10 open tokens per stream. 64 K and V pages on
+  // one die: sensing 16 x 20 us = 320 us; MACs (64 x 8192 + 2 x 8 x 10 x 128) x 8 / 3.2e9 = 1362 us.
   Simulator sim(model("llama-70b"), SystemConfig::from_json(tiny_kvnand(), "tiny"), flat_calibration(1.0));
   double x = 0;
-  const double got = sim.flash_attention_s(4 * 64, nullptr, &x) - x;
-  EXPECT_NEAR(got, 2 * 32.0 * 8192 * 8 / 3.2e9, 1e-12);
+  const double got = sim.flash_attention_s(4 * 64 + 10, nullptr, &x) - x;
+  EXPECT_NEAR(got, (64.0 * 8192 + 2.0 * 8 * 10 * 128) * 8 / 3.2e9, 1e-12);
 }
 
 TEST(KvnandAttention, HeadGroupParallelismOverDies) {
-  // 512 dies (kvnand-compact): at 128 tokens a stream has 2 pages. All 32 groups at once: 64 pages over
-  // 512 dies, one read each for K and V. One group at a time: 32 commands of one read each.
+  // 512 dies (kvnand-compact): at 128 tokens a stream has 2 pages. All 32 groups at once: 64 K pages over
+  // 512 dies, one multi-plane read senses a die's K and V page. One group at a time: 32 such commands.
   const auto m = model("llama-7b");
   const auto c = flat_calibration(1.0);
   Simulator par(m, load_system("kvnand-compact", kPaths.systems_dir, {}), c);
@@ -187,7 +187,7 @@ TEST(KvnandAttention, HeadGroupParallelismOverDies) {
   double xp = 0, xs = 0;
   const double tp = par.flash_attention_s(128, nullptr, &xp) - xp;
   const double ts = seq.flash_attention_s(128, nullptr, &xs) - xs;
-  EXPECT_NEAR(tp, 2 * 20e-6, 1e-12);
+  EXPECT_NEAR(tp, 20e-6, 1e-12);
   EXPECT_NEAR(ts / tp, 32.0, 1e-9);
   // The gain shrinks once every die holds several pages of every group.
   const double r10k = (seq.flash_attention_s(10240, nullptr, &xs) - xs) / (par.flash_attention_s(10240, nullptr, &xp) - xp);
