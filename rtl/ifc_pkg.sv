@@ -18,10 +18,13 @@ package ifc_pkg;
   localparam int unsigned DEF_SEG_PAYLOAD_BYTES = 256;
   localparam int unsigned DEF_SEG_SLOT_BYTES    = 16;
   localparam int unsigned DEF_SEG_CREDITS       = 4;
+  localparam int unsigned DEF_KV_GROUPS         = 2;   // KV write-buffer group slots (K + V stripe each)
+  localparam int unsigned DEF_KV_MAX_RUNS       = 16;  // mapping-table entries per (slot, K|V) stream
 
   // Host command opcodes (cmd_data_i[7:0]) and datatypes (docs/core.md, docs/host_interface.md).
   localparam logic [7:0] OP_GEMV     = 8'h01;
   localparam logic [7:0] OP_LOAD_ACT = 8'h02;
+  localparam logic [7:0] OP_KV_APPEND = 8'h03;  // one token's K and V rows of a group slot (docs/kvnand.md)
   localparam logic [1:0] DT_INT8 = 2'd0;
   localparam logic [1:0] DT_BF16 = 2'd1;
   localparam logic [1:0] DT_INT4 = 2'd2;
@@ -35,6 +38,9 @@ package ifc_pkg;
   localparam logic [7:0] ERR_ACT_MISMATCH = 8'd5;  // GEMV K / dtype differ from the loaded activation
   localparam logic [7:0] ERR_ACT_LENGTH   = 8'd6;  // the act stream ended early or ran long
   localparam logic [7:0] ERR_WATCHDOG     = 8'd7;  // a GEMV made no progress for the watchdog timeout (NAND hung)
+  localparam logic [7:0] ERR_KV_TOKEN     = 8'd10; // KV_APPEND token is not the stream's next (nor 0) or D changed
+  localparam logic [7:0] ERR_KV_FULL      = 8'd11; // mapping table or KV region exhausted
+  localparam logic [7:0] ERR_KV_GROUP     = 8'd12; // KV group slot out of range
 
   // Core control state (shown by name in GTKWave).
   typedef enum logic [2:0] {
@@ -43,7 +49,8 @@ package ifc_pkg;
     CoreActPad  = 3'd2,  // zero-filling the activation tail
     CoreActSkip = 3'd3,  // discarding a malformed activation stream up to its last beat
     CoreGemv    = 3'd4,  // GEMV running
-    CoreStatus  = 3'd5   // emitting the status word
+    CoreStatus  = 3'd5,  // emitting the status word
+    CoreKv      = 3'd6   // KV_APPEND: receiving K/V rows, programming full stripes
   } core_state_e;
 
   // Page-buffer bank (latch) state.
@@ -53,6 +60,15 @@ package ifc_pkg;
     BankFull     = 2'd2,  // holds a sensed page, waiting to be drained (the cache latch)
     BankDraining = 2'd3   // being read out segment by segment
   } bank_state_e;
+
+  // One byte of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), LSB first. Linear in
+  // (crc, data): no init or final XOR here.
+  function automatic logic [31:0] crc32c_byte(input logic [31:0] crc, input logic [7:0] data);
+    logic [31:0] c;
+    c = crc;
+    for (int i = 0; i < 8; i++) c = (c >> 1) ^ (((c[0] ^ data[i]) == 1'b1) ? 32'h82F6_3B78 : 32'h0);
+    crc32c_byte = c;
+  endfunction
 
 endpackage
 `default_nettype wire

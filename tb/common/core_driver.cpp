@@ -16,6 +16,9 @@ const char* error_name(uint8_t code) {
     case 5: return "activation mismatch (K or dtype differ from the loaded activation)";
     case 6: return "activation stream length";
     case 7: return "watchdog (the NAND stopped answering)";
+    case 10: return "KV token out of order (or D changed)";
+    case 11: return "KV region or mapping table full";
+    case 12: return "KV group slot out of range";
     default: return "unknown error";
   }
 }
@@ -41,6 +44,14 @@ void CoreDriver::push_act(const model::ActVector& act, bool bf16, int extra_beat
   }
   if (!omit_last) v.back().last = true;
   for (auto& b : v) acts_.push_back(b);
+}
+
+void CoreDriver::push_kv_append(uint32_t group, uint32_t token, const model::ActVector& k,
+                                const model::ActVector& v) {
+  model::ActVector kv(k);
+  kv.insert(kv.end(), v.begin(), v.end());
+  push_cmd({core::kOpKvAppend, 1, false, uint32_t(k.size()), group, token, 0});
+  push_act(kv, true);
 }
 
 void CoreDriver::drive() {

@@ -22,12 +22,13 @@ namespace ifc::tb {
 
 /// ifc_pkg opcodes, error codes and CSR addresses (rtl/ifc_pkg.sv, rtl/ifc_core.sv).
 namespace core {
-constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02;
+constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03;
 enum Csr : uint8_t {
   kStatus = 0, kLastError, kCycles, kBytesSensed, kClean, kCorrected, kUncorrectable, kErased, kReadErrors,
   kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
   // read-retry and watchdog (16..22)
-  kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy
+  kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy,
+  kKvAlloc = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall
 };
 constexpr uint8_t kErrWatchdog = 7;
 const char* error_name(uint8_t code);
@@ -69,6 +70,8 @@ class CoreDriver {
   /// beat, `last` on the final beat. `extra_beats` > 0 appends beats, < 0 drops them (fuzzing).
   void push_act(const model::ActVector& act, bool bf16, int extra_beats = 0, bool omit_last = false);
   void set_ready_prob(double p) { ready_prob_ = p; }
+  /// Queues a KV_APPEND of group slot `group`, token `token`: K and V rows of d bf16 values each.
+  void push_kv_append(uint32_t group, uint32_t token, const model::ActVector& k, const model::ActVector& v);
 
   std::deque<ResWord>& results() { return res_; }
   /// Runs until a status word has been received (or `max_cycles`); returns false on timeout.
