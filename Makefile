@@ -109,7 +109,7 @@ calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	/usr/bin/python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
 
-reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
+reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
 
