@@ -70,7 +70,7 @@ WAVE_FILTER_SRC := rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
 wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 
-wave: deps $(BUILD)/build.ninja ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
+wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
 	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest --test-dir $(BUILD) -N lists the names)"; exit 2; }
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
