@@ -75,9 +75,9 @@ wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Sui
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
 
-WAVE_PNG ?= docs/img/wave_overtake.png
+WAVE_PNG ?= $(BUILD)/waves/gemv_overtake.png
 
-wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones ($(WAVE_PNG))
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=$(WAVE_PNG))
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)

@@ -6,7 +6,8 @@ set -euo pipefail
 page=$1
 shot=$2
 width=${3:-1200}
-command -v chromium >/dev/null || { echo "report-check: chromium not found: install the Debian package chromium (make report-check does)"; exit 1; }
+. "$(dirname "$0")/need.sh"
+need chromium chromium report-check
 [ -f "$page" ] || { echo "report-check: $page does not exist: run make report first"; exit 1; }
 # A window tall enough for the whole page: ~ 1 px per 40 bytes of HTML outside the embedded PNGs,
 # plus the PNG heights, is overkill to compute; take a generous fixed height and trim the blank

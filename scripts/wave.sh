@@ -7,6 +7,8 @@ set -euo pipefail
 build=$1
 name=$2
 cd "$(dirname "$0")/.."
+. scripts/need.sh
+need fst2vcd gtkwave wave
 [ -f "$build/CTestTestfile.cmake" ] || { echo "wave: $build is not a configured build: run make build"; exit 1; }
 mkdir -p "$build/waves"
 matched=$(ctest --test-dir "$build" -N -R "$name" | sed -n 's/^ *Test *#[0-9]*: //p')

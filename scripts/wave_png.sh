@@ -11,9 +11,11 @@ set -euo pipefail
 build=$1
 png=$2
 cd "$(dirname "$0")/.."
-for tool in xvfb-run:xvfb gtkwave:gtkwave import:imagemagick fst2vcd:gtkwave; do
-  command -v "${tool%%:*}" >/dev/null || { echo "wave-png: ${tool%%:*} not found: install the Debian package ${tool#*:} (make deps)"; exit 1; }
-done
+. scripts/need.sh
+need xvfb-run xvfb wave-png
+need gtkwave gtkwave wave-png
+need fst2vcd gtkwave wave-png
+need import imagemagick wave-png
 [ -x "$build/ifc" ] || { echo "wave-png: $build/ifc not built: run make build"; exit 1; }
 mkdir -p "$build/waves" "$(dirname "$png")"
 fst=$build/waves/gemv_overtake.fst
