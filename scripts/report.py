@@ -22,6 +22,7 @@ import io
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -47,7 +48,7 @@ h2 { margin-top: 2em; border-bottom: 1px solid #c8cfdb; padding-bottom: .15em; c
 table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 14px; }
 th, td { border: 1px solid #c8cfdb; padding: 3px 8px; text-align: right; }
 th { background: #eef2f8; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, td.t { text-align: left; }
 .missing { background: #fff6e0; border-left: 4px solid #e0a800; padding: .5em 1em; }
 .label { color: #5a6475; font-size: 13px; }
 .ok { color: #16794a; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; }
@@ -74,10 +75,21 @@ def png_file(path):
             f'{base64.b64encode(path.read_bytes()).decode()}"><figcaption class="label">{esc(path)}</figcaption></figure>')
 
 
+NUMERIC = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?([eE][-+]?[0-9]+)?%?$")
+
+
+def cell(c):
+    """<td>: numbers right-aligned (the CSS default), text left-aligned."""
+    if isinstance(c, Raw):
+        return f"<td>{c}</td>"
+    text = str(c)
+    return f"<td>{esc(text)}</td>" if NUMERIC.match(text) or text == "-" else f'<td class="t">{esc(text)}</td>'
+
+
 def table(header, rows):
     out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>"]
     for r in rows:
-        out.append("<tr>" + "".join(f"<td>{c if isinstance(c, Raw) else esc(c)}</td>" for c in r) + "</tr>")
+        out.append("<tr>" + "".join(cell(c) for c in r) + "</tr>")
     return "\n".join(out) + "</table>"
 
 
@@ -123,7 +135,7 @@ def section_gemv(build):
                 parts.append(f'<p class="bad">{esc(g["_error"])}</p>')
                 continue
             cfg = f"t={g.get('ecc_t')}, {g.get('corrector_ports')}x{g.get('engines_per_port')} corrector"
-            shape = f"{g.get('rows')} x {g.get('cols')}" if "rows" in g else ""
+            shape = g.get("matrix", f"{g.get('rows', '?')} x {g.get('cols', '?')}")
             for inorder, style in ((False, "-o"), (True, "--s")):
                 runs = sorted((r for r in g["runs"] if r["in_order"] == inorder), key=lambda r: r["rber"])
                 if not runs:
@@ -149,7 +161,7 @@ def section_gemv(build):
         ax.legend(fontsize=8, loc="lower left")
         ax.set_title("GEMV on the cycle-exact core: weight bytes / (elapsed x planes x page / tR)", fontsize=10)
         parts.append(png(fig))
-        parts.append(table(["file", "rows x K", "ECC", "RBER", "mode", "utilization", "clean", "corrected",
+        parts.append(table(["file", "matrix", "ECC", "RBER", "mode", "utilization", "clean", "corrected",
                             "uncorrectable", "failed rows", "bit-exact", "M cycles/s"], rows))
         parts.append('<p class="label">Produced by <code>make bench</code> (tb/bench/bench_gemv; '
                      '<code>GEMV_ROWS</code> selects how many rows of the LLaMA-7B FFN matrix).</p>')
@@ -277,9 +289,19 @@ def section_area(build):
     return "\n".join(parts)
 
 
+def num(c):
+    """A CSV cell for display: floats to 4 significant digits, everything else as is."""
+    if "." in c or "e" in c.lower():
+        try:
+            return f"{float(c):.4g}"
+        except ValueError:
+            pass
+    return c
+
+
 def csv_table(path, limit=40):
     with open(path, newline="") as f:
-        rows = list(csv.reader(f))
+        rows = [[num(c) for c in r] for r in csv.reader(f)]
     if not rows:
         return ""
     extra = f'<p class="label">... {len(rows) - 1 - limit} more rows in {esc(path)}</p>' if len(rows) - 1 > limit else ""
