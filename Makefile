@@ -77,7 +77,7 @@ wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Sui
 
 WAVE_PNG ?= $(BUILD)/waves/gemv_overtake.png
 
-wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=$(WAVE_PNG))
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=<file>, default build/waves/gemv_overtake.png)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
