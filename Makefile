@@ -65,7 +65,7 @@ sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 lint: deps ## verilator --lint-only -Wall on every module as top
 	scripts/lint.sh
 
-WAVE_FILTER_SRC := rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
+WAVE_FILTER_SRC := --files-f rtl/files.f
 
 wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)

@@ -6,7 +6,8 @@ gtkwave::installFileFilter) on FST traces, so FSM states would show as numbers. 
 save file shows them by name. The subset is small (a few hundred kB where the whole-core VCD is
 tens of MB), so it loads at once; the FST stays the complete record.
 
-  scripts/wave_subset.py build/waves/x.fst sim/waves/core.gtkw build/waves/x.core.vcd
+  scripts/wave_subset.py [--strict] build/waves/x.fst sim/waves/core.gtkw build/waves/x.core.vcd
+--strict fails when a signal of the save file is not in the trace (ctest docs.*_gtkw_signals_exist).
 """
 import re
 import shutil
@@ -25,6 +26,8 @@ def wanted_names(save):
 
 
 def main(argv):
+    strict = "--strict" in argv
+    argv = [a for a in argv if a != "--strict"]
     if len(argv) != 3:
         sys.exit(__doc__)
     fst, save, out = argv
@@ -89,6 +92,8 @@ def main(argv):
     if missing:
         print(f"wave_subset: {len(missing)} signal(s) of {save} are not in {fst}: {', '.join(missing[:5])}"
               + (" ..." if len(missing) > 5 else ""), file=sys.stderr)
+        if strict:
+            sys.exit(1)
     print(f"wave_subset: {out} ({len(found)} signals of {save})")
 
 
