@@ -116,7 +116,7 @@ reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: bu
 docs-blocks: ## Regenerate docs/blocks/ (one page per RTL block) from the RTL headers and synth/area_baseline.json
 	python3 scripts/gen_block_docs.py --baseline
 
-report: deps $(BUILD)/build.ninja ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
+report: deps ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
 	/usr/bin/python3 scripts/report.py --build $(BUILD) --out $(BUILD)/report/index.html
 
 report-check: report ## Render the report in headless Chromium (installs Debian chromium) to build/report/screenshot.png

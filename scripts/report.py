@@ -343,7 +343,8 @@ def main():
     a = ap.parse_args()
     build = a.build
     if not build.is_dir():
-        sys.exit(f"report: build directory '{build}' does not exist: run `make build` first (or pass --build DIR)")
+        print(f"report: build directory '{build}' does not exist yet: every section will say which make target "
+              f"fills it", file=sys.stderr)
     out = a.out or build / "report" / "index.html"
     sections = [
         ("gemv", section_gemv(build)),
