@@ -46,9 +46,9 @@ run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --json $(BUILD)/run/gemv_ooo.json
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --in-order --json $(BUILD)/run/gemv_inorder.json
 	@echo
-	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it):"
-	@echo "  $(BUILD)/ifc gemv --random --rows 16 --cols 1024 --rber 1e-3 --trace $(BUILD)/waves/gemv.fst"
-	@echo "  gtkwave $(BUILD)/waves/gemv.fst sim/waves/core.gtkw"
+	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it; docs/first_hour.md):"
+	@echo "  make wave-png      # renders it headlessly to $(BUILD)/waves/gemv_overtake.png"
+	@echo "  gtkwave $(BUILD)/waves/gemv_overtake.core.vcd sim/waves/core.gtkw   # then, on a desktop"
 
 run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)

@@ -155,7 +155,12 @@ void add_gemv_command(CLI::App& app) {
     fmt::print("  failed rows       {}\n", r.failed_rows.size());
     fmt::print("  bit-exact         {} ({} mismatching rows)\n", bit_exact ? "yes" : "NO", mismatches);
     fmt::print("  simulation speed  {:.2f} M cycles/s ({:.1f} s wall)\n", r.sim_cycles_per_s / 1e6, r.wall_s);
-    if (!o->trace.empty()) fmt::print("  waveform          {}  (gtkwave {} sim/waves/core.gtkw)\n", o->trace, o->trace);
+    if (!o->trace.empty()) {
+      // GTKWave 3.3.118 shows FSM state names (the save file's filters) on VCD only (docs/first_hour.md).
+      fmt::print("  waveform          {}  (every signal: gtkwave {} sim/waves/core.gtkw)\n", o->trace, o->trace);
+      fmt::print("                    states by name: python3 scripts/wave_subset.py {0} sim/waves/core.gtkw {0}.vcd"
+                 " && gtkwave {0}.vcd sim/waves/core.gtkw\n", o->trace);
+    }
     if (!o->out.empty() && r.completed) {
       model::NpyArray y;
       y.descr = dt == model::Dtype::kBf16 ? "<f4" : "<i4";
