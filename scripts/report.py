@@ -328,6 +328,35 @@ def section_dir(title, anchor, d, how, first=()):
     return "\n".join(parts)
 
 
+def summary(build):
+    """The headline of every section, one line each (only from files that exist)."""
+    items = []
+    g = build / "bench" / "gemv.json"
+    if g.exists():
+        j = load(g)
+        by = {}
+        for r in j.get("runs", []):
+            by.setdefault(r["rber"], {})["io" if r["in_order"] else "ooo"] = r["nand_bw_utilization"]
+        parts = [f"RBER {rber_label(k)}: {pct(v['ooo'])} vs {pct(v['io'])}" for k, v in sorted(by.items())
+                 if "ooo" in v and "io" in v]
+        items.append(f"GEMV utilization, out-of-order vs in-order ({j.get('matrix', '')}): " + "; ".join(parts))
+    label, configs, has_sram = area_rows(build)
+    if "default" in configs:
+        t = 100 * sum(r[1] + r[2] for r in configs["default"]) / area.DIE_MM2
+        items.append(f"Area of the default core: {t:.3f}% of the {area.DIE_MM2:g} mm² die against the "
+                     f"{area.BUDGET_PCT}% budget ({'logic + SRAM, make synth' if has_sram else 'logic only, baseline'})")
+    h = build / "reproduce" / "headline.csv"
+    if h.exists():
+        with open(h, newline="") as f:
+            rows = list(csv.DictReader(f))
+        ok = sum(1 for r in rows if "within" in r.get("status", ""))
+        items.append(f"Paper reproduction: {ok} of {len(rows)} headline rows within ±25% of the paper")
+    rel = build / "reliability"
+    items.append(f"Reliability: {len(list(rel.iterdir()))} output files" if rel.is_dir() and any(rel.iterdir())
+                 else "Reliability: not run yet")
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
 def git_describe():
     try:
         return subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
@@ -360,7 +389,7 @@ def main():
     doc = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>openifc run report</title>"
            f"<style>{CSS}</style></head><body>\n<h1>openifc run report</h1>\n"
            f'<p class="label">Generated {now} from {esc(build.resolve())} at commit {esc(git_describe())} by '
-           f"<code>make report</code> (scripts/report.py).</p>\n<nav>{nav}</nav>\n"
+           f"<code>make report</code> (scripts/report.py).</p>\n<nav>{nav}</nav>\n{summary(build)}\n"
            + "\n".join(s for _, s in sections) + "\n</body></html>\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(doc)
