@@ -46,9 +46,9 @@ run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --json $(BUILD)/run/gemv_ooo.json
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --in-order --json $(BUILD)/run/gemv_inorder.json
 	@echo
-	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it):"
-	@echo "  $(BUILD)/ifc gemv --random --rows 16 --cols 1024 --rber 1e-3 --trace $(BUILD)/waves/gemv.fst"
-	@echo "  gtkwave $(BUILD)/waves/gemv.fst sim/waves/core.gtkw"
+	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it; docs/first_hour.md):"
+	@echo "  make wave-png      # renders it headlessly to $(BUILD)/waves/gemv_overtake.png"
+	@echo "  gtkwave $(BUILD)/waves/gemv_overtake.core.vcd sim/waves/core.gtkw   # then, on a desktop"
 
 run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)
@@ -65,19 +65,19 @@ sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 lint: deps ## verilator --lint-only -Wall on every module as top
 	scripts/lint.sh
 
-WAVE_FILTER_SRC := rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
+WAVE_FILTER_SRC := --files-f rtl/files.f
 
 wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 
-wave: deps $(BUILD)/build.ninja ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
+wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
 	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest --test-dir $(BUILD) -N lists the names)"; exit 2; }
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
 
-WAVE_PNG ?= docs/img/wave_overtake.png
+WAVE_PNG ?= $(BUILD)/waves/gemv_overtake.png
 
-wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones ($(WAVE_PNG))
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=<file>, default build/waves/gemv_overtake.png)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
@@ -116,7 +116,7 @@ reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results be
 docs-blocks: ## Regenerate docs/blocks/ (one page per RTL block) from the RTL headers and synth/area_baseline.json
 	python3 scripts/gen_block_docs.py --baseline
 
-report: deps $(BUILD)/build.ninja ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
+report: deps ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
 	/usr/bin/python3 scripts/report.py --build $(BUILD) --out $(BUILD)/report/index.html
 
 report-check: report ## Render the report in headless Chromium (installs Debian chromium) to build/report/screenshot.png

@@ -1,7 +1,8 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
-#include <unistd.h>
+
+#include "common/progress.hpp"
 
 namespace ifc::tb {
 
@@ -178,22 +179,17 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   drv.push_cmd({core::kOpGemv, uint8_t(w.dtype()), o.inorder, w.rows(), w.k(), w.layout().base_page, 0});
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
-  const bool tty = o.progress && isatty(2);
-  uint64_t next_report = c0 + 1000000;
+  ProgressLine progress("gemv rows", w.rows(), o.progress);  // TTY only, quiet under CI (progress.hpp)
   bool got_status = false;
-  while (sim.cycles() - c0 < bound) {
+  for (uint64_t n = 0; sim.cycles() - c0 < bound; ++n) {
     sim.cycle(64);
     if (!drv.results().empty() && drv.results().back().is_status) {
       got_status = true;
       break;
     }
-    if (tty && sim.cycles() >= next_report) {
-      next_report += 1000000;
-      std::fprintf(stderr, "\r  gemv: %zu / %u rows, %.1f M cycles", drv.results().size(), w.rows(),
-                   double(sim.cycles() - c0) / 1e6);
-    }
+    if (progress.on() && n % 64 == 0) progress.update(double(drv.results().size()), double(sim.cycles() - c0));
   }
-  if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  progress.clear();
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
