@@ -18,7 +18,7 @@ DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean calibrate reproduce
+.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean calibrate reproduce reliability
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -97,6 +97,10 @@ calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-
 reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
+
+reliability: deps $(BUILD)/build.ninja ## Reliability campaign (issue 9): RBER sweep, retry, faults, 10^4 fuzzed commands, formal; build/reliability/ (<= 20 min)
+	cmake --build $(BUILD) -j $(JOBS) --target rel_sweep rel_slice test_reliability
+	/usr/bin/python3 scripts/reliability.py --build $(BUILD)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)
