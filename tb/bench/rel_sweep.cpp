@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_inputs.hpp"
 #include "model/segment_format.hpp"
 #include "nand/nand_array.hpp"
 
@@ -188,18 +189,11 @@ int main(int argc, char** argv) {
   const uint64_t segs = argc > 2 ? std::stoull(argv[2]) : 1000000;
   const unsigned spr = argc > 3 ? unsigned(std::stoul(argv[3])) : 16;
   const unsigned retry_max = argc > 4 ? unsigned(std::stoul(argv[4])) : IFC_RTL_RETRY_MAX;
-  std::vector<double> rbers = {0, 1e-5, 1e-4, 3e-4, 6e-4, 1e-3, 1.5e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 8e-3, 1e-2};
-  if (argc > 5) {
-    rbers.clear();
-    std::stringstream ss(argv[5]);
-    for (std::string tok; std::getline(ss, tok, ',');) rbers.push_back(std::stod(tok));
-  }
-  model::SegmentFormat fmt;
-  fmt.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  fmt.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  fmt.m = IFC_RTL_ECC_M;
-  fmt.t = IFC_RTL_ECC_T;
-  fmt.crc = true;
+  std::vector<double> rbers = {0, 1e-5, 1e-4, 3e-4, 6e-4, 1e-3, 1.5e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 8e-3, 1e-2,
+                               1.5e-2, 2e-2, 3e-2, 5e-2};
+  if (argc > 5) rbers = bench::parse_doubles(argv[5]);
+  model::SegmentFormat fmt = tb::rtl_segment_format();
+  fmt.crc = true;  // the sweep measures with and without the CRC from one CRC-encoded image
   const model::SegmentCodec codec(fmt);
   nlohmann::json j;
   j["benchmark"] = "rel_sweep";

@@ -13,6 +13,7 @@
 #include "common/core_driver.hpp"
 #include "common/rtl_fixture.hpp"
 #include "common/seed.hpp"
+#include "common/sram_fault.hpp"
 #include "system/gemv_fixtures.hpp"
 
 namespace ifc::tb {
@@ -174,6 +175,54 @@ TEST_F(Reliability, HungRetryReadBecomesWatchdogErrorAndTheNextCommandWorks) {
   if (IFC_RTL_RETRY_MAX == 0) GTEST_SKIP() << "needs read-retry";
   // One page read (command 0) answers; the retry read of the uncorrectable segment (command 1) hangs.
   hung_nand_case(sim(), test_seed("hung_retry", 25), 10, 1, true);
+}
+
+TEST_F(Reliability, PageBufferSramFlipsInFlightAreCorrectedNeverSilent) {
+  // Soft errors in the page-buffer latches (ifc_sram_1r1w behind every plane lane) while pages are
+  // in flight: every 64 cycles one random bit of one random plane's latch flips. The latches sit
+  // before the ECC checker, so a flip in live data is a bit error like the array's own: corrected
+  // (or, past t, the row fails). Never silently wrong.
+  const uint64_t seed = test_seed("sram_flips", 27);
+  std::mt19937_64 rng(seed);
+  const uint32_t rows = 512;  // 1024 segments = 4 multi-plane pages
+  DamagedGemv d(seed, rng, rows, 512);
+  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
+  CoreDriver drv(sim(), seed);
+  NandCosim<Vifc_core> cosim(sim(), d.nand, rtl_cosim_params());
+  sim().reset();
+  const auto srams = find_srams(sim().ctx(), "u_page_buffer.u_latch");
+  ASSERT_EQ(srams.size(), size_t(IFC_RTL_PLANES)) << "page-buffer latches not found in the model's scopes";
+  drv.push_cmd({core::kOpLoadAct, 0, false, d.img.k(), 0, 0, 0});
+  drv.push_act(d.act, false);
+  ASSERT_TRUE(drv.wait_status(100000));
+  drv.results().clear();
+  drv.push_cmd({core::kOpGemv, 0, false, rows, d.img.k(), 0, 0});
+  uint64_t flips = 0;
+  for (uint64_t c = 0; c < 4000000 && (drv.results().empty() || !drv.results().back().is_status); c += 64) {
+    sim().cycle(64);
+    const SramView& s = srams[rng() % srams.size()];
+    flip_sram_bit(s, unsigned(rng() % s.depth), unsigned(rng() % (8 * s.width_bytes)));
+    ++flips;
+  }
+  ASSERT_FALSE(drv.results().empty());
+  ASSERT_TRUE(drv.results().back().is_status) << "no status (hang)";
+  EXPECT_EQ(drv.results().back().error, 0);
+  ASSERT_EQ(drv.results().size(), size_t(rows) + 1);
+  uint32_t failed = 0;
+  for (uint32_t i = 0; i < rows; ++i) {
+    const ResWord& w = drv.results()[i];
+    EXPECT_EQ(w.row, i);
+    if (w.failed) {
+      ++failed;
+    } else {
+      EXPECT_EQ(w.value, ref[i]) << "row " << i << " silently wrong";
+    }
+  }
+  const uint32_t corrected = drv.csr(core::kCorrected);
+  std::printf("%llu latch bit flips: %u segments corrected, %u rows failed\n", (unsigned long long)flips, corrected,
+              failed);
+  EXPECT_GT(corrected, 0u) << "no flip reached live data: the test did not test anything";
+  EXPECT_FALSE(sim().error());
 }
 
 // ---- command fuzzing -------------------------------------------------------------------------
