@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
-        calibrate reproduce report report-check docs-blocks
+        calibrate reproduce report report-check docs-blocks reliability
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -124,6 +124,10 @@ report-check: report ## Render the report in headless Chromium (installs Debian 
 	  echo "report-check: installing the Debian package chromium (large, not in make deps)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 	scripts/report_check.sh $(BUILD)/report/index.html $(BUILD)/report/screenshot.png
+
+reliability: deps $(BUILD)/build.ninja ## Reliability campaign (issue 9): RBER sweep, retry, faults, 10^4 fuzzed commands, formal; build/reliability/ (<= 20 min)
+	cmake --build $(BUILD) -j $(JOBS) --target rel_sweep rel_slice test_reliability
+	/usr/bin/python3 scripts/reliability.py --build $(BUILD)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "bench/bench_inputs.hpp"
 #include "common/core_driver.hpp"
 
 using namespace ifc;
@@ -20,19 +21,11 @@ int main(int argc, char** argv) {
   const uint32_t rows = argc > 2 ? uint32_t(std::stoul(argv[2])) : 4096;
   const uint32_t cols = argc > 3 ? uint32_t(std::stoul(argv[3])) : 11008;
   std::vector<double> rbers = {0.0, 1e-5, 1e-4, 1e-3};
-  if (argc > 4) {
-    rbers.clear();
-    std::stringstream ss(argv[4]);
-    for (std::string tok; std::getline(ss, tok, ',');) rbers.push_back(std::stod(tok));
-  }
-  std::mt19937_64 rng(7);
-  std::vector<uint8_t> w(size_t(rows) * cols);
-  for (auto& b : w) b = uint8_t(rng());
-  model::ActVector act(cols);
-  for (auto& a : act) a = uint16_t(int16_t(int8_t(rng())));
-  const model::WeightImage img(tb::rtl_weight_layout(0), tb::rtl_segment_format(), model::Dtype::kInt8, rows, cols,
-                               std::move(w));
-  const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
+  if (argc > 4) rbers = bench::parse_doubles(argv[4]);
+  const bench::Int8Gemv g(rows, cols, 7);
+  const auto& img = g.img;
+  const auto& act = g.act;
+  const auto& ref = g.ref;
   nlohmann::json j;
   j["benchmark"] = "gemv";
   j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);

@@ -75,6 +75,12 @@ void CoreDriver::drive() {
   std::bernoulli_distribution rdy(ready_prob_);
   t.res_ready_i = ready_prob_ >= 1.0 ? 1 : rdy(rng_);
   t.csr_we_i = 0;
+  if (csr_wr_) {
+    t.csr_addr_i = csr_wr_->addr;
+    t.csr_wdata_i = csr_wr_->value;
+    t.csr_we_i = 1;
+    csr_wr_.reset();
+  }
 }
 
 void CoreDriver::sample() {
@@ -115,16 +121,9 @@ uint32_t CoreDriver::csr(uint8_t addr) {
 }
 
 void CoreDriver::csr_write(uint8_t addr, uint32_t value) {
-  auto& t = sim_.top();
-  t.csr_addr_i = addr;
-  t.csr_wdata_i = value;
-  t.csr_we_i = 1;
-  t.eval();
-  t.clk_i = 1;
-  t.eval();
-  t.clk_i = 0;
-  t.eval();
-  t.csr_we_i = 0;
+  // One clock cycle with every hook running, so the other inputs are driven at the write's edge.
+  csr_wr_ = CsrWrite{addr, value};
+  sim_.cycle(1);
 }
 
 model::WeightLayout rtl_weight_layout(uint32_t base_page) {

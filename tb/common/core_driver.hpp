@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -78,6 +79,7 @@ class CoreDriver {
   bool wait_status(uint64_t max_cycles);
   /// Reads a CSR (combinational read port).
   uint32_t csr(uint8_t addr);
+  /// Writes a CSR: runs one clock cycle (all hooks) with csr_we_i set.
   void csr_write(uint8_t addr, uint32_t value);
   bool idle() const { return cmds_.empty() && acts_.empty(); }
 
@@ -96,6 +98,11 @@ class CoreDriver {
   std::deque<ActBeat> acts_;
   std::deque<ResWord> res_;
   size_t statuses_ = 0;
+  struct CsrWrite {
+    uint8_t addr;
+    uint32_t value;
+  };
+  std::optional<CsrWrite> csr_wr_;  ///< a CSR write for the next cycle
 };
 
 struct GemvRunOptions {

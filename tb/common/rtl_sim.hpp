@@ -38,6 +38,8 @@ class RtlSim {
       : ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->fatalOnError(false);  // a failed assertion fails the test, not the process
     ctx_->randReset(2);         // matches --x-initial unique: randomise uninitialised state
+    // IFC_VL_SEED=<n>: another random initial state (what +verilator+seed+<n> does on a command line)
+    if (const char* vs = std::getenv("IFC_VL_SEED")) ctx_->randSeed(std::atoi(vs));
     top_ = std::make_unique<V>(ctx_.get(), name.c_str());
     if (!trace_path.empty()) open_trace(trace_path);
     top_->clk_i = 0;
