@@ -48,8 +48,11 @@ nand::NandConfig fast_die(uint64_t seed) {
   return cfg;
 }
 
-/// An INT8 GEMV (rows x k, 2 segments per row at k = 512) installed in a fast die, for tests that
-/// damage one segment on purpose.
+/// K of an INT8 row of exactly 2 segments (512 with 256 B segments): segment g is row g / 2.
+constexpr uint32_t kTwoSegs = 2 * IFC_RTL_SEG_PAYLOAD_BYTES;
+
+/// An INT8 GEMV (rows x k, 2 segments per row at k = kTwoSegs) installed in a fast die, for tests
+/// that damage one segment on purpose.
 struct DamagedGemv {
   model::ActVector act;
   nand::NandArray nand;
@@ -167,7 +170,7 @@ TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
   const uint64_t seed = test_seed("miscorrection", 15);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 8;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   const auto fmt = rtl_segment_format();
   const uint32_t seg_bits = (fmt.payload_bytes + fmt.slot_bytes) * 8;
   const model::BchCode code(fmt.m, fmt.t, seg_bits - IFC_RTL_ECC_PARITY_BITS);
@@ -207,7 +210,7 @@ TEST_F(Core, UncorrectableSegmentFailsOnlyItsRow) {
   const uint64_t seed = test_seed("uncorrectable", 5);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   // Segment g = 7 (row 3, slice 1): force 3t of its payload bits to the wrong value (stuck bits)
   // so the BCH cannot correct it.
   std::vector<uint32_t> bits;
