@@ -274,11 +274,20 @@ def flatten_netlist(netlist, cells_v, out_dir):
         f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n"
                 "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge\n"
                 f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
+    h = hashlib.sha256(open(script, "rb").read())
+    for f in (netlist, cells_v):
+        h.update(open(f, "rb").read())
+    stamp = os.path.join(out_dir, "flat.stamp")
+    if os.path.exists(flat) and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
+        log(f"flat netlist for the gate-level simulation: {flat} (up to date)")
+        return flat
     t0 = time.time()
     r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", os.path.join(out_dir, "flatten.log"), script],
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"Yosys flatten FAILED (see {out_dir}/flatten.log)\n{r.stderr[-2000:]}")
+    with open(stamp, "w") as f:
+        f.write(h.hexdigest())
     log(f"flat netlist for the gate-level simulation: {flat} ({time.time() - t0:.0f} s)")
     return flat
 
