@@ -257,6 +257,9 @@ def gen_cell_models(lib_path):
     return "\n".join(out)
 
 
+FLATTEN_PASSES = "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
+
+
 def flatten_netlist(netlist, cells_v, out_dir):
     """The netlist for the gate-level simulation: the osu018 netlist with every cell instance
     replaced by its liberty function (the generated models) and the hierarchy flattened, so that
@@ -271,10 +274,9 @@ def flatten_netlist(netlist, cells_v, out_dir):
         f.write(SRAM_STUB)
     script = os.path.join(out_dir, "flatten.ys")
     with open(script, "w") as f:
-        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n"
-                "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge\n"
+        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{FLATTEN_PASSES}\n"
                 f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
-    h = hashlib.sha256(open(script, "rb").read())
+    h = hashlib.sha256((FLATTEN_PASSES + SRAM_STUB).encode())
     for f in (netlist, cells_v):
         h.update(open(f, "rb").read())
     stamp = os.path.join(out_dir, "flat.stamp")
