@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
-        calibrate reproduce report report-check docs-blocks reliability
+        calibrate reproduce report report-check docs-blocks reliability test-seg512
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -91,7 +91,7 @@ bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	scripts/bench.sh $(BUILD)
 
 UPDATE_BASELINE ?=
-SWEEP_UTIL      ?= none
+SWEEP_UTIL      ?= all
 
 synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
 	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
@@ -102,7 +102,13 @@ netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the sys
 	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist
 	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
 
-synth-sweep: deps ## Area vs NAND utilization over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=all measures utilization; slow)
+test-seg512: deps ## The system tests on a core elaborated with 512 B segments (configs/core/variants/seg512.json, own build dir)
+	[ -f $(BUILD)/seg512/build.ninja ] || cmake -S . -B $(BUILD)/seg512 -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath configs/core/variants/seg512.json) -DIFC_SANITIZE=$(SANITIZE)
+	cmake --build $(BUILD)/seg512 -j $(JOBS) --target test_core
+	cd $(BUILD)/seg512 && ctest --output-on-failure -j $(JOBS) -L system
+
+synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=none: area only)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
 
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)

@@ -13,7 +13,8 @@ For every configs/core/*.json (or --config F ...):
   - The area regression check against synth/area_baseline.json (fails on > 5% growth of a block;
     --update-baseline records the current numbers).
   - The default configuration's netlist (write_verilog) and behavioural models of the osu018 cells
-    go to <build>/synth/netlist/ for the gate-level re-simulation (sim/netlist, make netlist).
+    go to <build>/synth/netlist/, and the two make ifc_core_flat.v (each cell replaced by its
+    liberty function, hierarchy flattened) for the gate-level re-simulation (sim/netlist, make netlist).
   - --sta: critical path with OpenSTA (Debian opensta) at 180 nm, scaled to 28 nm.
 
 Every Yosys run uses -e 'implicitly declared|has no driver' so a silent miscompile fails.
@@ -260,6 +261,43 @@ def gen_cell_models(lib_path):
     return "\n".join(out)
 
 
+FLATTEN_PASSES = "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
+
+
+def flatten_netlist(netlist, cells_v, out_dir):
+    """The netlist for the gate-level simulation: the osu018 netlist with every cell instance
+    replaced by its liberty function (the generated models) and the hierarchy flattened, so that
+    Verilator sees one module of assigns and flops instead of 228 k instances of 30 cell modules
+    (Verilator 5.006 had not finished the hierarchical netlist after 22 CPU minutes at -O0).
+    opt_expr folds the tie-offs (DFFSR with S tied high -> an async-reset flop: opt_dff), opt_clean
+    drops the internal pin wires; both are equivalence-preserving. The SRAM stays an instance of
+    the black box, with its parameters, for rtl/ifc_sram_1r1w.sv. Returns the flat netlist's path."""
+    flat = os.path.join(out_dir, "ifc_core_flat.v")
+    stub = os.path.join(out_dir, "sram_stub.v")
+    with open(stub, "w") as f:
+        f.write(SRAM_STUB)
+    script = os.path.join(out_dir, "flatten.ys")
+    with open(script, "w") as f:
+        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{FLATTEN_PASSES}\n"
+                f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
+    h = hashlib.sha256((FLATTEN_PASSES + SRAM_STUB).encode())
+    for f in (netlist, cells_v):
+        h.update(open(f, "rb").read())
+    stamp = os.path.join(out_dir, "flat.stamp")
+    if os.path.exists(flat) and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
+        log(f"flat netlist for the gate-level simulation: {flat} (up to date)")
+        return flat
+    t0 = time.time()
+    r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", os.path.join(out_dir, "flatten.log"), script],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"Yosys flatten FAILED (see {out_dir}/flatten.log)\n{r.stderr[-2000:]}")
+    with open(stamp, "w") as f:
+        f.write(h.hexdigest())
+    log(f"flat netlist for the gate-level simulation: {flat} ({time.time() - t0:.0f} s)")
+    return flat
+
+
 # --- timing (OpenSTA) -----------------------------------------------------------------------------
 SRAM_STUB = """(* blackbox *)
 module ifc_sram_1r1w #(parameter Width = 64, parameter Depth = 1024, parameter AddrW = 10) (
@@ -437,6 +475,7 @@ def main():
     shutil.copy(src, os.path.join(nl_dir, "ifc_core_netlist.v"))
     with open(os.path.join(nl_dir, "osu018_cells.v"), "w") as f:
         f.write(gen_cell_models(lib))
+    flatten_netlist(os.path.join(nl_dir, "ifc_core_netlist.v"), os.path.join(nl_dir, "osu018_cells.v"), nl_dir)
     log(f"netlist of ifc_core ({default[0][0]}): {nl_dir}/ifc_core_netlist.v + osu018_cells.v")
     if a.netlist_only:
         return

@@ -46,8 +46,11 @@ inline nand::NandConfig fast_die(uint64_t seed) {
   return cfg;
 }
 
-/// An INT8 GEMV (rows x k, 2 segments per row at k = 512) installed in a fast die, for tests that
-/// damage one segment on purpose.
+/// K of an INT8 row of exactly 2 segments (512 with 256 B segments): segment g is row g / 2.
+constexpr uint32_t kTwoSegs = 2 * IFC_RTL_SEG_PAYLOAD_BYTES;
+
+/// An INT8 GEMV (rows x k, 2 segments per row at k = kTwoSegs) installed in a fast die, for tests
+/// that damage one segment on purpose.
 struct DamagedGemv {
   model::ActVector act;
   nand::NandArray nand;

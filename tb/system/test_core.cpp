@@ -101,7 +101,7 @@ TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
   const uint64_t seed = test_seed("miscorrection", 15);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 8;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   const auto fmt = rtl_segment_format();
   const uint32_t seg_bits = (fmt.payload_bytes + fmt.slot_bytes) * 8;
   const model::BchCode code(fmt.m, fmt.t, seg_bits - IFC_RTL_ECC_PARITY_BITS);
@@ -141,7 +141,7 @@ TEST_F(Core, UncorrectableSegmentFailsOnlyItsRow) {
   const uint64_t seed = test_seed("uncorrectable", 5);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   // Segment g = 7 (row 3, slice 1): force 3t of its payload bits to the wrong value (stuck bits)
   // so the BCH cannot correct it.
   std::vector<uint32_t> bits;

@@ -46,7 +46,7 @@ TEST_F(Reliability, ReadRetryRecoversUncorrectableSegmentsBitExact) {
   const uint64_t seed = test_seed("retry_recovers", 21);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 64;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   d.nand.set_fixed_rber(4e-3);
   const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
   const auto r = run_gemv(sim(), d.nand, d.img, d.act, GemvRunOptions{});
@@ -66,7 +66,7 @@ TEST_F(Reliability, StuckBitsWithinTheCorrectionLimitAreCorrected) {
   const uint64_t seed = test_seed("stuck_bits", 22);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   std::vector<uint32_t> bits;
   for (unsigned i = 0; i < IFC_RTL_ECC_T; ++i) bits.push_back(uint32_t(rng() % 2176));
   std::sort(bits.begin(), bits.end());
@@ -85,7 +85,7 @@ TEST_F(Reliability, BurstFillingAWholeSegmentFailsOnlyItsRowAfterEveryRetry) {
   const uint64_t seed = test_seed("burst", 23);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   const auto fmt = rtl_segment_format();
   std::vector<uint32_t> bits((fmt.payload_bytes + fmt.slot_bytes) * 8);
   for (uint32_t i = 0; i < bits.size(); ++i) bits[i] = i;
@@ -104,7 +104,7 @@ TEST_F(Reliability, BurstFillingAWholeSegmentFailsOnlyItsRowAfterEveryRetry) {
 /// it into error WATCHDOG, the core is idle again, and the same GEMV then runs bit-exact.
 void hung_nand_case(RtlSim<Vifc_core>& sim, uint64_t seed, uint32_t rows, uint64_t hang_from, bool damage) {
   std::mt19937_64 rng(seed);
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   if (damage) {  // segment 7 uncorrectable: its retry reads are the commands that hang
     std::vector<uint32_t> bits;
     for (unsigned i = 0; i < 3 * IFC_RTL_ECC_T; ++i) bits.push_back(17 * i + 3);
@@ -185,7 +185,7 @@ TEST_F(Reliability, PageBufferSramFlipsInFlightAreCorrectedNeverSilent) {
   const uint64_t seed = test_seed("sram_flips", 27);
   std::mt19937_64 rng(seed);
   const uint32_t rows = 512;  // 1024 segments = 4 multi-plane pages
-  DamagedGemv d(seed, rng, rows, 512);
+  DamagedGemv d(seed, rng, rows, kTwoSegs);
   const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
   CoreDriver drv(sim(), seed);
   NandCosim<Vifc_core> cosim(sim(), d.nand, rtl_cosim_params());
