@@ -75,3 +75,18 @@ SoftmaxResult softmax_ref(const std::vector<uint32_t>& scores) {
 }
 
 }  // namespace ifc::model
+
+#include "model/numerics.hpp"
+
+namespace ifc::model {
+
+std::vector<uint32_t> pv_ref(const std::vector<uint16_t>& p, const std::vector<std::vector<uint16_t>>& v) {
+  if (p.size() != v.size() || v.empty()) throw std::invalid_argument("pv_ref: one V row per probability");
+  std::vector<uint32_t> out(v[0].size(), 0);
+  for (size_t t = 0; t < p.size(); ++t) {
+    for (size_t i = 0; i < out.size(); ++i) out[i] = fp32_add(out[i], bf16_mul_fp32(p[t], v[t][i]));
+  }
+  return out;
+}
+
+}  // namespace ifc::model

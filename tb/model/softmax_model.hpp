@@ -26,3 +26,11 @@ struct SoftmaxResult {
 SoftmaxResult softmax_ref(const std::vector<uint32_t>& scores);
 
 }  // namespace ifc::model
+
+namespace ifc::model {
+
+/// p . V in the order of rtl/ifc_pv_lane.sv: out[i] = fp32_add(... fp32_add(+0, p[0] V[0][i]) ...,
+/// p[T-1] V[T-1][i]), products bf16 x bf16 exact in FP32. v[t] is token t's row of d bf16 values.
+std::vector<uint32_t> pv_ref(const std::vector<uint16_t>& p, const std::vector<std::vector<uint16_t>>& v);
+
+}  // namespace ifc::model
