@@ -37,6 +37,7 @@ package ifc_pkg;
   localparam logic [7:0] ERR_ADDRESS      = 8'd4;  // the weights would run past the array
   localparam logic [7:0] ERR_ACT_MISMATCH = 8'd5;  // GEMV K / dtype differ from the loaded activation
   localparam logic [7:0] ERR_ACT_LENGTH   = 8'd6;  // the act stream ended early or ran long
+  localparam logic [7:0] ERR_WATCHDOG     = 8'd7;  // a GEMV made no progress for the watchdog timeout (NAND hung)
   localparam logic [7:0] ERR_KV_TOKEN     = 8'd10; // KV_APPEND token is not the stream's next (nor 0) or D changed
   localparam logic [7:0] ERR_KV_FULL      = 8'd11; // mapping table or KV region exhausted
   localparam logic [7:0] ERR_KV_GROUP     = 8'd12; // KV group slot out of range
