@@ -29,10 +29,11 @@
 ///   16 retry reads issued, 17 segments recovered by retry, 18 segments failed after RetryMax
 ///   retries, 19 watchdog timeouts (since reset), 20 RetryMax (read-only), 21 watchdog timeout in
 ///   cycles (writable; reset value WatchdogCycles), 22 cycles the retry unit was busy, 23 reserved;
-///   KV cache (docs/kvnand.md): 24 KV allocator (next
-///   free page index; writable while idle: the KV region's base), 25 mapping-table index (write
+///   KV cache (docs/kvnand.md): 24 KV region base page (writable while idle; splits the pages up
+///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
 ///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
-///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles; unmapped reads 0.
+///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
+///   stream region; unmapped reads 0.
 /// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
 ///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
 ///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
@@ -678,7 +679,7 @@ module ifc_core #(
   // =============================================================================================
   localparam int unsigned KvMapAW = (2 * KvGroups * KvMaxRuns > 1) ? $clog2(2 * KvGroups * KvMaxRuns) : 1;
   localparam int unsigned KvPlaneW = (Planes > 1) ? $clog2(Planes) : 1;
-  logic [31:0]         kv_alloc, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
+  logic [31:0]         kv_alloc, kv_region, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
   logic [KvPlaneW-1:0] kv_prg_plane;
   logic                kv_map_re;
   assign kv_map_re = csr_we_i && csr_addr_i == 5'd25;
@@ -695,7 +696,7 @@ module ifc_core #(
     .in_last_i(act_last_i),
     .nand_prg_valid_o, .nand_prg_ready_i, .nand_prg_plane_o(kv_prg_plane), .nand_prg_page_o, .nand_prg_data_o,
     .nand_prg_last_o,
-    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .alloc_o(kv_alloc),
+    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
     .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
     .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall)
   );
@@ -766,7 +767,8 @@ module ifc_core #(
       5'd27: csr_rdata_o = kv_pages;
       5'd28: csr_rdata_o = kv_tokens;
       5'd29: csr_rdata_o = kv_stall;
-      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 30..31 reserved (KV cache)
+      5'd30: csr_rdata_o = kv_region;
+      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 31 reserved (KV cache)
     endcase
   end
 
