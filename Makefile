@@ -83,7 +83,7 @@ wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segm
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
 
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
-	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
+	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv bench_kv
 	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
 	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)

@@ -17,4 +17,6 @@ rtl/ifc_prefetch_seq.sv
 rtl/ifc_read_retry.sv
 rtl/ifc_dispatch.sv
 rtl/ifc_kv_append.sv
+rtl/ifc_softmax.sv
+rtl/ifc_pv_lane.sv
 rtl/ifc_core.sv

@@ -29,19 +29,20 @@
 ///   16 retry reads issued, 17 segments recovered by retry, 18 segments failed after RetryMax
 ///   retries, 19 watchdog timeouts (since reset), 20 RetryMax (read-only), 21 watchdog timeout in
 ///   cycles (writable; reset value WatchdogCycles), 22 cycles the retry unit was busy, 23 reserved;
-///   KV cache (docs/kvnand.md): 24 KV allocator (next
-///   free page index; writable while idle: the KV region's base), 25 mapping-table index (write
+///   KV cache (docs/kvnand.md): 24 KV region base page (writable while idle; splits the pages up
+///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
 ///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
-///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles; unmapped reads 0.
+///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
+///   stream region; unmapped reads 0.
+/// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
+///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
+///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
 /// Read-retry (docs/reliability.md): a segment the corrector finds uncorrectable is re-read at the
 ///   next read-level step (ifc_read_retry), up to RetryMax steps; only then does its row fail.
 /// Watchdog: a GEMV that sees no NAND beat, no partial sum and no result word for the watchdog
 ///   timeout (host backpressure on res pauses it) ends with error WATCHDOG: the datapath is reset
 ///   (one-cycle flush), the NAND interface reset, the rows not yet delivered count as failed in the
 ///   status word, and the core returns to idle; the loaded activation stays valid.
-/// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
-///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
-///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
 /// Parameters: as the blocks; Lanes, Macs, MaxK (activation elements), Window (scoreboard),
 ///   NumCorrectors, ChienPar, SegCrc (a corrected segment whose CRC-32C field disagrees with its
 ///   payload is uncorrectable: counted in CSR 6, its row fails), PagesPerPlane (address range check),
@@ -142,11 +143,11 @@ module ifc_core #(
   logic [ActWordW-1:0] act_buf_q, act_buf_d; // word being assembled
   logic [31:0] failed_rows_q, failed_rows_d;
   logic        gemv_start, cmd_fire, act_fire, res_fire;
+  logic        kv_start, kv_idle, kv_done, kv_in_ready;
+  logic [7:0]  kv_err;
   // Watchdog (read-retry / watchdog part of the core): progress counter, datapath flush.
   logic [31:0] wd_cnt_q, wd_cnt_d, wd_limit_q, wd_limit_d, wd_events_q, wd_events_d, rows_out_q, rows_out_d;
   logic        flush_q, flush_d, dp_rst_n, wd_progress;
-  logic        kv_start, kv_idle, kv_done, kv_in_ready;
-  logic [7:0]  kv_err;
 
   // Descriptor fields
   logic [7:0]  c_op;
@@ -683,7 +684,7 @@ module ifc_core #(
   // =============================================================================================
   localparam int unsigned KvMapAW = (2 * KvGroups * KvMaxRuns > 1) ? $clog2(2 * KvGroups * KvMaxRuns) : 1;
   localparam int unsigned KvPlaneW = (Planes > 1) ? $clog2(Planes) : 1;
-  logic [31:0]         kv_alloc, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
+  logic [31:0]         kv_alloc, kv_region, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
   logic [KvPlaneW-1:0] kv_prg_plane;
   logic                kv_map_re;
   assign kv_map_re = csr_we_i && csr_addr_i == 5'd25;
@@ -700,7 +701,7 @@ module ifc_core #(
     .in_last_i(act_last_i),
     .nand_prg_valid_o, .nand_prg_ready_i, .nand_prg_plane_o(kv_prg_plane), .nand_prg_page_o, .nand_prg_data_o,
     .nand_prg_last_o,
-    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .alloc_o(kv_alloc),
+    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
     .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
     .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall)
   );
@@ -771,7 +772,8 @@ module ifc_core #(
       5'd27: csr_rdata_o = kv_pages;
       5'd28: csr_rdata_o = kv_tokens;
       5'd29: csr_rdata_o = kv_stall;
-      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 30..31 reserved (KV cache)
+      5'd30: csr_rdata_o = kv_region;
+      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 31 reserved (KV cache)
     endcase
   end
 

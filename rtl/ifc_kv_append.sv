@@ -14,8 +14,11 @@
 /// segment's slot (CRC-32C field if SegCrc, else 0xFF, filler 0xFF, BCH parity last; the format of
 /// tb/model/segment_format.hpp) is written to a slot SRAM when the segment's last beat arrives.
 /// When an append completes a stripe, the K then the V stripe are programmed (Planes pages each,
-/// data then spare, on the nand_prg_* port) at the next free page indices of the KV region
-/// (alloc_q, alloc_q + 1), and the mapping table entry (slot, K|V, run) gets the page index.
+/// data then spare, on the nand_prg_* port) at the next free page index of each stream's region,
+/// and the mapping table entry (slot, K|V, run) gets the page index. The KV region (from the base
+/// page to PagesPerPlane) is split into Streams equal regions, one per stream, each filled in
+/// ascending page order: a sequence's stripes are contiguous pages, so one GEMV over them (rows =
+/// the tokens of all its full stripes) computes q . K^T for the whole programmed context.
 /// Programming never reads back a page: the stripe is complete in SRAM (no read-modify-write).
 ///
 /// Handshake : start_i (one cycle, when idle_o) with the descriptor fields; then in_* (valid/ready)
@@ -27,9 +30,9 @@
 ///             2 * Planes * PageBeats program beats (1 per cycle when nand_prg_ready_i).
 /// Parameters: Planes, PageDataBytes, PageSpareBytes, BondBytes, SegPayloadBytes, SegSlotBytes
 ///             (bytes), ParityBits, GenPoly (BCH g(x)), SegCrc, KvGroups (group slots), MaxRuns
-///             (mapping-table entries per stream), PagesPerPlane (allocator limit).
+///             (mapping-table entries per stream), PagesPerPlane (end of the KV region).
 /// CSR-side  : map_re_i / map_idx_i read entry {slot, kv, run} (map_rdata_o one cycle later);
-///             base_we_i sets the allocator (the KV region's first page index).
+///             base_we_i sets the KV region's first page index (resets every stream's allocator).
 module ifc_kv_append #(
   parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
   parameter int unsigned PageDataBytes   = ifc_pkg::DEF_PAGE_DATA_BYTES,
@@ -89,7 +92,8 @@ module ifc_kv_append #(
   // CSR side
   input  wire logic                 base_we_i,
   input  wire logic [31:0]          base_i,
-  output      logic [31:0]          alloc_o,
+  output      logic [31:0]          base_o,          // the KV region's first page index
+  output      logic [31:0]          region_o,        // pages of each stream's region
   input  wire logic                 map_re_i,
   input  wire logic [MapAW-1:0]     map_idx_i,
   output      logic [31:0]          map_rdata_o,
@@ -107,7 +111,12 @@ module ifc_kv_append #(
 
   kv_state_e   state_q, state_d;
   logic [7:0]  err_q, err_d;
-  logic [31:0] alloc_q, alloc_d;
+  localparam int unsigned StreamLog = $clog2(Streams);
+  localparam logic [31:0] DefRegion = 32'(PagesPerPlane) >> StreamLog;
+  logic [31:0] base_q, base_d, region_q, region_d;
+  logic [Streams*32-1:0] salloc_q, salloc_d;   // per stream: next free page index of its region
+  logic [31:0] cur_alloc, k_alloc, v_alloc;    // stream (grp_q, pkv_q); K and V of the command's slot
+  logic        kv_room;                        // both streams of group_i have a free stripe
   logic [31:0] pages_q, pages_d, tokens_q, tokens_d, stall_q, stall_d;
 
   // Per group slot: next token, segments per row (log2), both kept in flops (KvGroups is small).
@@ -270,7 +279,7 @@ module ifc_kv_append #(
   always_comb begin
     nand_prg_valid_o = pvalid_q;
     nand_prg_plane_o = ppl_q;
-    nand_prg_page_o  = alloc_q + 32'(pkv_q);
+    nand_prg_page_o  = cur_alloc;
     nand_prg_last_o  = page_last;
     if (32'(pb_q) < 32'(DataBeats)) begin
       nand_prg_data_o = pay_rdata;
@@ -285,7 +294,7 @@ module ifc_kv_append #(
   // Control
   // -------------------------------------------------------------------------------------------
   always_comb begin
-    state_d = state_q; err_d = err_q; alloc_d = alloc_q;
+    state_d = state_q; err_d = err_q; base_d = base_q; region_d = region_q; salloc_d = salloc_q;
     pages_d = pages_q; tokens_d = tokens_q; stall_d = stall_q;
     next_tok_d = next_tok_q; slog_d = slog_q;
     grp_d = grp_q; tok_d = tok_q; cs_log_d = cs_log_q; last_in_stripe_d = last_in_stripe_q;
@@ -297,11 +306,15 @@ module ifc_kv_append #(
     slot_raddr = slot_addr(pkv_q, ppl_q, pb_q, grp_q);
     map_we = 1'b0;
     map_waddr = MapAW'((((grp_q << 1) + 32'(pkv_q)) * 32'(MaxRuns)) + c_run_q);
-    map_wdata = alloc_q + 32'(pkv_q);
+    map_wdata = cur_alloc;
     in_ready_o = (state_q == KvRecv) || (state_q == KvSkip);
     done_o = 1'b0;
 
-    if (base_we_i && state_q == KvIdle) alloc_d = base_i;
+    if (base_we_i && state_q == KvIdle) begin
+      base_d = base_i;
+      region_d = (base_i < 32'(PagesPerPlane)) ? ((32'(PagesPerPlane) - base_i) >> StreamLog) : 32'd0;
+      for (int st = 0; st < Streams; st++) salloc_d[st*32 +: 32] = base_i + 32'(st) * region_d;
+    end
 
     case (state_q)
       KvIdle: begin
@@ -321,7 +334,7 @@ module ifc_kv_append #(
           end else if (token_i != 32'd0 && (token_i != g_next_tok || d_log != g_slog)) begin
             err_d = ifc_pkg::ERR_KV_TOKEN;  state_d = KvSkip;
           end else if (c_run >= 32'(MaxRuns) ||
-                       ((c_pos == tps(d_log) - 32'd1) && (64'(alloc_q) + 64'd2 > 64'(PagesPerPlane)))) begin
+                       ((c_pos == tps(d_log) - 32'd1) && !kv_room)) begin
             err_d = ifc_pkg::ERR_KV_FULL;  state_d = KvSkip;
           end
         end
@@ -381,11 +394,13 @@ module ifc_kv_append #(
             if (ppl_q == PlaneW'(Planes - 1)) begin
               ppl_d = '0;
               map_we = 1'b1;  // the stripe (kv) is programmed: enter it in the mapping table
+              for (int st = 0; st < Streams; st++) begin
+                if (32'(st) == (grp_q << 1) + 32'(pkv_q)) salloc_d[st*32 +: 32] = cur_alloc + 32'd1;
+              end
               pkv_d = 1'b1;
               if (pkv_q) begin
                 pkv_d = 1'b0;
                 pvalid_d = 1'b0;
-                alloc_d = alloc_q + 32'd2;
                 state_d = KvDone;
               end
             end
@@ -407,7 +422,24 @@ module ifc_kv_append #(
 
   assign idle_o = (state_q == KvIdle);
   assign err_o  = err_q;
-  assign alloc_o = alloc_q;
+  assign base_o = base_q;
+  assign region_o = region_q;
+
+  // Allocator views: the stream being programmed, and room for the K and V stripes of group_i.
+  always_comb begin
+    cur_alloc = '0; k_alloc = '0; v_alloc = '0; kv_room = 1'b0;
+    for (int st = 0; st < Streams; st++) begin
+      if (32'(st) == (grp_q << 1) + 32'(pkv_q)) cur_alloc = salloc_q[st*32 +: 32];
+    end
+    for (int g = 0; g < KvGroups; g++) begin
+      if (group_i == 32'(g)) begin
+        k_alloc = salloc_q[(2*g)*32 +: 32];
+        v_alloc = salloc_q[(2*g+1)*32 +: 32];
+        kv_room = (64'(k_alloc) < 64'(base_q) + 64'(2*g+1) * 64'(region_q)) &&
+                  (64'(v_alloc) < 64'(base_q) + 64'(2*g+2) * 64'(region_q));
+      end
+    end
+  end
   assign perf_pages_o = pages_q;
   assign perf_tokens_o = tokens_q;
   assign perf_stall_o = stall_q;
@@ -415,7 +447,9 @@ module ifc_kv_append #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= KvIdle;
-      alloc_q <= '0;
+      base_q <= '0;
+      region_q <= DefRegion;
+      for (int st = 0; st < Streams; st++) salloc_q[st*32 +: 32] <= 32'(st) * DefRegion;
       pages_q <= '0;
       tokens_q <= '0;
       stall_q <= '0;
@@ -430,7 +464,9 @@ module ifc_kv_append #(
       pb_q <= '0;
     end else begin
       state_q <= state_d;
-      alloc_q <= alloc_d;
+      base_q <= base_d;
+      region_q <= region_d;
+      salloc_q <= salloc_d;
       pages_q <= pages_d;
       tokens_q <= tokens_d;
       stall_q <= stall_d;
@@ -453,6 +489,7 @@ module ifc_kv_append #(
 
   // Assertions
   `IFC_ASSERT_INIT(PowersOfTwo_A, (PayBeats & (PayBeats - 1)) == 0 && (Planes & (Planes - 1)) == 0 &&
+                                  (Streams & (Streams - 1)) == 0 &&
                                   (SegsPerPage & (SegsPerPage - 1)) == 0 && SegSlotBytes % BondBytes == 0 &&
                                   FieldBits >= 32 && SegsPerPage * SegSlotBytes <= PageSpareBytes)
   `IFC_ASSERT_STABLE(PrgStable_A, nand_prg_valid_o, nand_prg_ready_i,

@@ -28,6 +28,9 @@ if [ -x "$build/rber1e-3/tb/bench/bench_gemv" ]; then
   "$build/rber1e-3/tb/bench/bench_gemv" "$out/gemv_rber1e-3.json" "${GEMV_ROWS:-4096}" 11008 1e-3
 fi
 
+echo "== kv: KV append bandwidth (programs at the real tPROG) and q.K^T throughput vs context (docs/kvnand.md)"
+"$build/tb/bench/bench_kv" "$out/kv.json"
+
 python3 - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])

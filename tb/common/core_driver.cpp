@@ -126,27 +126,6 @@ void CoreDriver::csr_write(uint8_t addr, uint32_t value) {
   sim_.cycle(1);
 }
 
-model::WeightLayout rtl_weight_layout(uint32_t base_page) {
-  model::WeightLayout l;
-  l.planes = IFC_RTL_PLANES;
-  l.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
-  l.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
-  l.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  l.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  l.base_page = base_page;
-  return l;
-}
-
-model::SegmentFormat rtl_segment_format() {
-  model::SegmentFormat f;
-  f.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  f.m = IFC_RTL_ECC_M;
-  f.t = IFC_RTL_ECC_T;
-  f.crc = IFC_RTL_SEG_CRC != 0;
-  return f;
-}
-
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
                        const model::ActVector& act, const GemvRunOptions& o) {
   GemvRunResult r;

@@ -29,7 +29,8 @@ enum Csr : uint8_t {
   kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
   // read-retry and watchdog (16..22)
   kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy,
-  kKvAlloc = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall
+  // KV cache (24..29)
+  kKvBase = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall, kKvRegion
 };
 constexpr uint8_t kErrWatchdog = 7;
 const char* error_name(uint8_t code);
@@ -141,9 +142,6 @@ struct GemvRunResult {
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
                        const model::ActVector& act, const GemvRunOptions& o);
 
-/// The weight layout the RTL was elaborated with, at `base_page`.
-model::WeightLayout rtl_weight_layout(uint32_t base_page = 0);
-/// The segment format the RTL was elaborated with.
-model::SegmentFormat rtl_segment_format();
+// rtl_weight_layout() and rtl_segment_format() are in common/rtl_params.hpp.
 
 }  // namespace ifc::tb

@@ -23,6 +23,7 @@
 //   read, delivers all ones with nand_rty_err_i on the last beat.
 //   nand_rst_o (the core's NAND interface reset) discards every transfer in flight.
 //   Fault hook hang_after(n): every command from the n-th on is accepted but never answers.
+//
 // Program path (tops with a nand_prg_* port, i.e. ifc_core's KV cache): nand_prg_ready_i is high
 // while the addressed plane is free; the beats of one page (data + spare) are collected and, at
 // nand_prg_last_o, NandArray::program() runs at that cycle's time (the plane is then busy for
@@ -152,6 +153,10 @@ class NandCosim {
   void drive() {
     V& top = sim_.top();
     top.nand_cmd_ready_i = (!stall_ && planes_free(now_ns())) ? 1 : 0;
+    if constexpr (HasProgramPort<V>::value) {
+      const unsigned pl = top.nand_prg_plane_o;
+      top.nand_prg_ready_i = (!stall_ && pl < planes_ && nand_.plane_busy_until_ns(0, pl) <= now_ns()) ? 1 : 0;
+    }
     if constexpr (HasRetryPorts<V>::value) {
       bool valid = false;
       if (!rty_.empty()) {
@@ -168,10 +173,6 @@ class NandCosim {
         top.nand_rty_last_i = 0;
         top.nand_rty_err_i = 0;
       }
-    }
-    if constexpr (HasProgramPort<V>::value) {
-      const unsigned pl = top.nand_prg_plane_o;
-      top.nand_prg_ready_i = (!stall_ && pl < planes_ && nand_.plane_busy_until_ns(0, pl) <= now_ns()) ? 1 : 0;
     }
     for (unsigned pl = 0; pl < planes_; ++pl) {
       bool valid = false;
@@ -201,6 +202,9 @@ class NandCosim {
       Pending& pg = queue_[pl].front();
       if (++pg.next_beat == page_beats_) queue_[pl].pop_front();
     }
+    if constexpr (HasProgramPort<V>::value) {
+      if (top.nand_prg_valid_o && top.nand_prg_ready_i) program_beat(top);
+    }
     if constexpr (HasRetryPorts<V>::value) {
       if (top.nand_rty_valid_i && ++rty_.front().next_beat == seg_beats_) rty_.pop_front();
       if (top.nand_rst_o) {  // the NAND interface reset aborts every transfer
@@ -209,9 +213,6 @@ class NandCosim {
         ++stats_.nand_resets;
         return;
       }
-    }
-    if constexpr (HasProgramPort<V>::value) {
-      if (top.nand_prg_valid_o && top.nand_prg_ready_i) program_beat(top);
     }
     if (top.nand_cmd_valid_o && top.nand_cmd_ready_i) {
       if (accepted_++ >= hang_from_) {

@@ -9,6 +9,15 @@ KvAppendModel::KvAppendModel(const WeightLayout& lay, const SegmentFormat& fmt, 
     : lay_(lay), fmt_(fmt), groups_(groups), max_runs_(max_runs), pages_per_plane_(pages_per_plane),
       streams_(groups), map_(size_t(2) * groups * max_runs, UINT32_MAX) {
   lay_.base_page = 0;
+  set_base(0);
+}
+
+void KvAppendModel::set_base(uint32_t base) {
+  const uint32_t streams = 2 * groups_;
+  base_ = base;
+  region_ = base < pages_per_plane_ ? (pages_per_plane_ - base) / streams : 0;
+  alloc_.assign(streams, 0);
+  for (uint32_t st = 0; st < streams; ++st) alloc_[st] = base + st * region_;
 }
 
 uint32_t KvAppendModel::tokens_per_stripe(uint32_t d) const {
@@ -31,7 +40,9 @@ uint8_t KvAppendModel::append(uint8_t dtype, uint32_t d, uint32_t group, uint32_
   if (token != 0 && (token != st.next_token || d != st.d)) return kErrToken;
   const uint32_t pos = token % tps, run = token / tps;
   const bool completes = pos == tps - 1;
-  if (run >= max_runs_ || (completes && uint64_t(alloc_) + 2 > pages_per_plane_)) return kErrFull;
+  const bool room = uint64_t(alloc_[2 * group]) < uint64_t(base_) + uint64_t(2 * group + 1) * region_ &&
+                    uint64_t(alloc_[2 * group + 1]) < uint64_t(base_) + uint64_t(2 * group + 2) * region_;
+  if (run >= max_runs_ || (completes && !room)) return kErrFull;
   if (k_row.size() != d || v_row.size() != d) return kErrActLength;
 
   st.d = d;
@@ -50,14 +61,13 @@ uint8_t KvAppendModel::append(uint8_t dtype, uint32_t d, uint32_t group, uint32_
   for (uint32_t kv = 0; kv < 2; ++kv) {
     const WeightImage img(lay_, fmt_, Dtype::kBf16, tps, d, st.rows[kv]);
     for (uint32_t pl = 0; pl < lay_.planes; ++pl) {
-      KvProgram p{pl, alloc_ + kv, std::vector<uint8_t>(size_t(lay_.page_data_bytes) + lay_.page_spare_bytes)};
+      KvProgram p{pl, alloc_[2 * group + kv], std::vector<uint8_t>(size_t(lay_.page_data_bytes) + lay_.page_spare_bytes)};
       img.build_page(0, pl, p.bytes.data());
       out.push_back(std::move(p));
       ++pages_;
     }
-    map_[map_index(group, kv, run)] = alloc_ + kv;
+    map_[map_index(group, kv, run)] = alloc_[2 * group + kv]++;
   }
-  alloc_ += 2;
   return kOk;
 }
 

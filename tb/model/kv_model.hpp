@@ -31,9 +31,13 @@ class KvAppendModel {
   KvAppendModel(const WeightLayout& lay, const SegmentFormat& fmt, uint32_t groups, uint32_t max_runs,
                 uint32_t pages_per_plane);
 
-  /// Sets the allocator (CSR 24 write): the next stripe goes to page `base` (K) and base + 1 (V).
-  void set_base(uint32_t base) { alloc_ = base; }
-  uint32_t alloc() const { return alloc_; }
+  /// Sets the KV region's base (CSR 24 write): pages [base, pages_per_plane) split into 2 x groups
+  /// equal stream regions (stream 2 x slot + kv), each filled in ascending order from its start.
+  void set_base(uint32_t base);
+  uint32_t base() const { return base_; }
+  uint32_t region_pages() const { return region_; }
+  /// Next free page index of stream (slot, kv).
+  uint32_t alloc(uint32_t group, uint32_t kv) const { return alloc_[2 * group + kv]; }
 
   /// Tokens per stripe at D elements a row (Planes * SegsPerPage / (D / ElemsPerSeg)), 0 if D is invalid.
   uint32_t tokens_per_stripe(uint32_t d) const;
@@ -60,7 +64,8 @@ class KvAppendModel {
   WeightLayout lay_;
   SegmentFormat fmt_;
   uint32_t groups_, max_runs_, pages_per_plane_;
-  uint32_t alloc_ = 0;
+  uint32_t base_ = 0, region_ = 0;
+  std::vector<uint32_t> alloc_;
   uint64_t pages_ = 0, tokens_ = 0;
   std::vector<Stream> streams_;
   std::vector<uint32_t> map_;

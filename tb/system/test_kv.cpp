@@ -6,10 +6,10 @@
 // byte for byte with the model (tb/model/kv_model).
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <random>
 
 #include "common/core_driver.hpp"
+#include "common/kv_data.hpp"
 #include "common/rtl_fixture.hpp"
 #include "common/seed.hpp"
 #include "model/kv_model.hpp"
@@ -19,30 +19,6 @@ namespace {
 
 constexpr uint32_t kGroups = 2, kMaxRuns = 16;  // ifc_pkg DEF_KV_GROUPS / DEF_KV_MAX_RUNS
 constexpr uint32_t kPagesPerPlane = 504 * 2304;  // configs/core/default.json pages_per_plane
-
-/// bf16 of a normal(0, 1) float (truncated), the range of K, V and q in a real layer.
-model::ActVector normal_bf16(std::mt19937_64& rng, uint32_t n) {
-  std::normal_distribution<float> nd(0.0f, 1.0f);
-  model::ActVector v(n);
-  for (auto& e : v) {
-    const float f = nd(rng);
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    e = uint16_t(bits >> 16);
-  }
-  return v;
-}
-
-std::vector<uint8_t> to_bytes(const std::vector<model::ActVector>& rows) {
-  std::vector<uint8_t> b;
-  for (const auto& r : rows) {
-    for (uint16_t e : r) {
-      b.push_back(uint8_t(e));
-      b.push_back(uint8_t(e >> 8));
-    }
-  }
-  return b;
-}
 
 struct KvCase {
   uint32_t d;       // elements per K / V row (heads in the group x head dim)
@@ -68,7 +44,7 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
   sim().cycle();  // the hooks drive every input before csr_write's clock edge
 
   const uint32_t base = 40 + uint32_t(rng() % 8);
-  drv.csr_write(core::kKvAlloc, base);
+  drv.csr_write(core::kKvBase, base);
   model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
   m.set_base(base);
   const uint32_t tps = m.tokens_per_stripe(c.d);
@@ -95,7 +71,8 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
   EXPECT_EQ(cosim.stats().program_errors, 0u);
   EXPECT_EQ(drv.csr(core::kKvPages), m.pages_programmed());
   EXPECT_EQ(drv.csr(core::kKvTokens), m.tokens_appended());
-  EXPECT_EQ(drv.csr(core::kKvAlloc), m.alloc());
+  EXPECT_EQ(drv.csr(core::kKvBase), m.base());
+  EXPECT_EQ(drv.csr(core::kKvRegion), m.region_pages());
   for (const auto& p : want) {
     std::vector<uint8_t> got;
     ASSERT_EQ(nand.peek(nand::Address{0, p.plane, p.page / cfg.pages_per_block, p.page % cfg.pages_per_block}, got),
@@ -114,27 +91,29 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
     ASSERT_TRUE(drv.wait_status(200000));
     ASSERT_EQ(drv.results().back().error, 0);
     drv.results().clear();
+    // The stream's stripes are contiguous pages: one GEMV over all of them (rows = every token in
+    // a full stripe) is q . K^T for the programmed context.
     for (uint32_t run = 0; run < runs; ++run) {
       drv.csr_write(core::kKvMapIndex, m.map_index(g, 0, run));
-      const uint32_t page = drv.csr(core::kKvMapPage);
-      ASSERT_EQ(page, m.map(g, 0, run));
-      const std::vector<model::ActVector> rows(keys[g].begin() + run * tps, keys[g].begin() + (run + 1) * tps);
-      const model::WeightImage img(rtl_weight_layout(page), rtl_segment_format(), model::Dtype::kBf16, tps, c.d,
-                                   to_bytes(rows));
-      const auto ref = model::reference_gemv(img, q, IFC_RTL_PE_MACS);
-      drv.push_cmd({core::kOpGemv, 1, false, tps, c.d, page, 0});
-      ASSERT_TRUE(drv.wait_status(2000000));
-      const auto& res = drv.results();
-      ASSERT_EQ(res.size(), tps + 1);
-      ASSERT_EQ(res.back().error, 0) << core::error_name(res.back().error);
-      for (uint32_t t = 0; t < tps; ++t) {
-        ASSERT_FALSE(res[t].is_status);
-        EXPECT_EQ(res[t].row, t);
-        EXPECT_FALSE(res[t].failed) << "group " << g << " run " << run << " token " << t;
-        EXPECT_EQ(res[t].value, ref[t]) << "group " << g << " run " << run << " token " << t;
-      }
-      drv.results().clear();
+      ASSERT_EQ(drv.csr(core::kKvMapPage), m.map(g, 0, run));
+      ASSERT_EQ(m.map(g, 0, run), m.map(g, 0, 0) + run);
     }
+    const uint32_t page = m.map(g, 0, 0), rows_n = runs * tps;
+    const model::WeightImage img(rtl_weight_layout(page), rtl_segment_format(), model::Dtype::kBf16, rows_n, c.d,
+                                 bf16_row_bytes(keys[g], 0, rows_n));
+    const auto ref = model::reference_gemv(img, q, IFC_RTL_PE_MACS);
+    drv.push_cmd({core::kOpGemv, 1, false, rows_n, c.d, page, 0});
+    ASSERT_TRUE(drv.wait_status(4000000));
+    const auto& res = drv.results();
+    ASSERT_EQ(res.size(), rows_n + 1);
+    ASSERT_EQ(res.back().error, 0) << core::error_name(res.back().error);
+    for (uint32_t t = 0; t < rows_n; ++t) {
+      ASSERT_FALSE(res[t].is_status);
+      EXPECT_EQ(res[t].row, t);
+      EXPECT_FALSE(res[t].failed) << "group " << g << " token " << t;
+      EXPECT_EQ(res[t].value, ref[t]) << "group " << g << " token " << t;
+    }
+    drv.results().clear();
   }
   const uint64_t flips = cosim.stats().bit_errors;
   if (c.rber >= 1e-4) {

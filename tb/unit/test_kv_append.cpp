@@ -9,6 +9,7 @@
 #include "Vifc_kv_append.h"
 #include "common/bits.hpp"
 #include "common/rtl_fixture.hpp"
+#include "common/rtl_params.hpp"
 #include "common/seed.hpp"
 #include "model/kv_model.hpp"
 #include "model/segment_format.hpp"
@@ -19,25 +20,6 @@ namespace {
 constexpr uint32_t kGroups = 2, kMaxRuns = 16;  // ifc_pkg DEF_KV_GROUPS / DEF_KV_MAX_RUNS
 constexpr uint32_t kPageBytes = IFC_RTL_PAGE_DATA_BYTES + IFC_RTL_PAGE_SPARE_BYTES;
 constexpr uint32_t kBond = IFC_RTL_BOND_BYTES;
-
-model::WeightLayout layout() {
-  model::WeightLayout l;
-  l.planes = IFC_RTL_PLANES;
-  l.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
-  l.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
-  l.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  l.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  return l;
-}
-model::SegmentFormat format() {
-  model::SegmentFormat f;
-  f.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  f.m = IFC_RTL_ECC_M;
-  f.t = IFC_RTL_ECC_T;
-  f.crc = IFC_RTL_SEG_CRC != 0;
-  return f;
-}
 
 class KvAppend : public RtlFixture<Vifc_kv_append> {
  protected:
@@ -170,31 +152,38 @@ TEST_F(KvAppend, RandomAppendsProgramTheModelsPagesAndMapping) {
   start_sim(seed);
   in_prob = 0.8;
   prg_prob = 0.7;
-  model::KvAppendModel m(layout(), format(), kGroups, kMaxRuns, IFC_TB_KV_PAGES);
+  model::KvAppendModel m(rtl_weight_layout(), rtl_segment_format(), kGroups, kMaxRuns, IFC_TB_KV_PAGES);
   std::mt19937_64 r(seed);
   set_base(2);
   m.set_base(2);
   // group 0: D = 2048 (16 tokens a stripe), group 1: D = 4096 (8 tokens a stripe), interleaved as
-  // in decoding; the 12-page region fills after 5 stripe pairs, then ERR_KV_FULL.
+  // in decoding; pages 2..11 give each of the 4 streams a 2-page region: after 2 stripe pairs a
+  // group's next completing append gets ERR_KV_FULL.
   const uint32_t d[2] = {2048, 4096};
   uint32_t tok[2] = {0, 0};
   std::vector<model::KvProgram> want;
+  bool full_g[2] = {false, false};
   unsigned full = 0;
-  for (int step_i = 0; step_i < 200 && full < 2; ++step_i) {
+  for (int step_i = 0; step_i < 400 && !(full_g[0] && full_g[1]); ++step_i) {
     const uint32_t g = uint32_t(r() % 2);
     const auto k = row(r, d[g]), v = row(r, d[g]);
     const uint8_t e_model = m.append(1, d[g], g, tok[g], k, v, want);
     const uint8_t e = append(1, d[g], g, tok[g], k, v);
     ASSERT_EQ(e, e_model) << "token " << tok[g] << " of group " << g;
     if (e == model::KvAppendModel::kOk) ++tok[g];
-    if (e == model::KvAppendModel::kErrFull) ++full;
+    if (e == model::KvAppendModel::kErrFull) {
+      ++full;
+      full_g[g] = true;
+    }
   }
   for (int i = 0; i < 20; ++i) step();
-  EXPECT_EQ(full, 2u) << "the region never filled";
+  EXPECT_TRUE(full_g[0] && full_g[1]) << "a region never filled (" << full << " KV_FULL)";
+  EXPECT_EQ(m.region_pages(), 2u);
   expect_programs_match(want);
   EXPECT_EQ(top().perf_pages_o, m.pages_programmed());
   EXPECT_EQ(top().perf_tokens_o, m.tokens_appended());
-  EXPECT_EQ(top().alloc_o, m.alloc());
+  EXPECT_EQ(top().base_o, m.base());
+  EXPECT_EQ(top().region_o, m.region_pages());
   unsigned mapped = 0;
   for (uint32_t g = 0; g < kGroups; ++g) {
     for (uint32_t kv = 0; kv < 2; ++kv) {
@@ -205,7 +194,7 @@ TEST_F(KvAppend, RandomAppendsProgramTheModelsPagesAndMapping) {
       }
     }
   }
-  EXPECT_EQ(mapped, 10u);  // 5 stripe pairs in the 12-page region from page 2
+  EXPECT_EQ(mapped, 8u);  // 2 stripe pairs per group slot
 }
 
 TEST_F(KvAppend, ProgrammedPagesDecodeCleanAndHoldTheRows) {
@@ -220,7 +209,7 @@ TEST_F(KvAppend, ProgrammedPagesDecodeCleanAndHoldTheRows) {
     ASSERT_EQ(append(1, d, 0, t, ks.back(), row(r, d)), 0);
   }
   ASSERT_EQ(programs.size(), 2u * IFC_RTL_PLANES);
-  const model::SegmentCodec codec(format());
+  const model::SegmentCodec codec(rtl_segment_format());
   for (uint32_t pl = 0; pl < IFC_RTL_PLANES; ++pl) {
     const auto& pg = programs[pl].bytes;
     for (uint32_t j = 0; j < IFC_RTL_PAGE_DATA_BYTES / 256; ++j) {
