@@ -1,9 +1,20 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
+#include <ctime>
 #include <unistd.h>
 
 namespace ifc::tb {
+
+namespace {
+/// CPU time of the calling thread (s): the simulation's own cost, independent of how many other
+/// processes share the machine's cores (wall-clock speed on a loaded 2-core machine is not).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+}  // namespace
 
 namespace core {
 const char* error_name(uint8_t code) {
@@ -164,6 +175,7 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   drv.push_cmd({core::kOpGemv, uint8_t(w.dtype()), o.inorder, w.rows(), w.k(), w.layout().base_page, 0});
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_s();
   const bool tty = o.progress && isatty(2);
   uint64_t next_report = c0 + 1000000;
   bool got_status = false;
@@ -182,7 +194,9 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   if (tty) std::fprintf(stderr, "\r%60s\r", "");
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+  r.cpu_s = thread_cpu_s() - cpu0;
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
+  r.sim_cycles_per_cpu_s = r.cpu_s > 0 ? double(sim.cycles() - c0) / r.cpu_s : 0;
   if (!got_status) return r;
   const ResWord st = drv.results().back();
   r.gemv_status = st.error;
