@@ -13,17 +13,19 @@ COLS       ?= 4096
 
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
-            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib
+            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib \
+            imagemagick
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist clean calibrate reproduce
+.PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
+        calibrate reproduce report report-check docs-blocks
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: BUILD=$(BUILD) CORE=$(CORE) SANITIZE=$(SANITIZE) TEST=<gtest filter> PAGES=$(PAGES)"
 
@@ -63,9 +65,22 @@ sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 lint: deps ## verilator --lint-only -Wall on every module as top
 	scripts/lint.sh
 
-wave: build ## Re-run one test with FST tracing: make wave TEST=<Suite.Test>
-	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest -N lists the names)"; exit 2; }
+WAVE_FILTER_SRC := rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
+
+wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
+
+wave: deps $(BUILD)/build.ninja ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
+	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest --test-dir $(BUILD) -N lists the names)"; exit 2; }
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
+
+WAVE_PNG ?= docs/img/wave_overtake.png
+
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones ($(WAVE_PNG))
+	cmake --build $(BUILD) -j $(JOBS) --target ifc
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
+	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
 
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
@@ -97,6 +112,18 @@ calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-
 reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
+
+docs-blocks: ## Regenerate docs/blocks/ (one page per RTL block) from the RTL headers and synth/area_baseline.json
+	python3 scripts/gen_block_docs.py --baseline
+
+report: deps $(BUILD)/build.ninja ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
+	/usr/bin/python3 scripts/report.py --build $(BUILD) --out $(BUILD)/report/index.html
+
+report-check: report ## Render the report in headless Chromium (installs Debian chromium) to build/report/screenshot.png
+	@dpkg-query -W -f='$${Status}\n' chromium 2>/dev/null | grep -q '^install ok installed' || { \
+	  echo "report-check: installing the Debian package chromium (large, not in make deps)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+	scripts/report_check.sh $(BUILD)/report/index.html $(BUILD)/report/screenshot.png
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

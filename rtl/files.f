@@ -14,5 +14,6 @@ rtl/ifc_pe_lane.sv
 rtl/ifc_scoreboard.sv
 rtl/ifc_seg_fifo.sv
 rtl/ifc_prefetch_seq.sv
+rtl/ifc_read_retry.sv
 rtl/ifc_dispatch.sv
 rtl/ifc_core.sv

@@ -34,6 +34,7 @@ package ifc_pkg;
   localparam logic [7:0] ERR_ADDRESS      = 8'd4;  // the weights would run past the array
   localparam logic [7:0] ERR_ACT_MISMATCH = 8'd5;  // GEMV K / dtype differ from the loaded activation
   localparam logic [7:0] ERR_ACT_LENGTH   = 8'd6;  // the act stream ended early or ran long
+  localparam logic [7:0] ERR_WATCHDOG     = 8'd7;  // a GEMV made no progress for the watchdog timeout (NAND hung)
 
   // Core control state (shown by name in GTKWave).
   typedef enum logic [2:0] {

@@ -106,6 +106,10 @@ def core_params(cfg):
     core_sv = open(os.path.join(ROOT, "rtl", "ifc_core.sv")).read()
     if "seg_crc" in cfg and re.search(r"parameter\s+\w+\s+SegCrc\b", core_sv):
         p["SegCrc"] = "1'b1" if cfg["seg_crc"] else "1'b0"
+    if "read_retry_max" in cfg and re.search(r"parameter\s+\w+\s+\w+\s+RetryMax\b", core_sv):
+        p["RetryMax"] = cfg["read_retry_max"]
+    if "watchdog_timeout_cycles" in cfg and re.search(r"parameter\s+\w+\s+\w+\s+WatchdogCycles\b", core_sv):
+        p["WatchdogCycles"] = cfg["watchdog_timeout_cycles"]
     return p
 
 

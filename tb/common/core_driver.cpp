@@ -26,6 +26,7 @@ const char* error_name(uint8_t code) {
     case 4: return "address past the array";
     case 5: return "activation mismatch (K or dtype differ from the loaded activation)";
     case 6: return "activation stream length";
+    case 7: return "watchdog (the NAND stopped answering)";
     default: return "unknown error";
   }
 }
@@ -152,7 +153,9 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   const CosimParams cp = rtl_cosim_params();
   NandCosim<Vifc_core> cosim(sim, nand, cp);
   CoreDriver drv(sim, o.seed, o.res_ready_prob);
+  cosim.hang_after(o.hang_after);
   sim.reset(4);
+  if (o.watchdog_cycles) drv.csr_write(core::kWatchdogCycles, o.watchdog_cycles);
   const bool bf16 = w.dtype() == model::Dtype::kBf16;
 
   // 1. activation
@@ -230,6 +233,12 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   r.stall_inorder = drv.csr(core::kStallInorder);
   r.pages_issued = drv.csr(core::kPagesIssued);
   r.raw_bit_errors = cosim.stats().bit_errors;
+  r.retry_reads = drv.csr(core::kRetryReads);
+  r.retry_recovered = drv.csr(core::kRetryRecovered);
+  r.retry_exhausted = drv.csr(core::kRetryExhausted);
+  r.retry_busy = drv.csr(core::kRetryBusy);
+  r.watchdog_events = drv.csr(core::kWatchdogEvents);
+  r.nand_commands = cosim.stats().commands;
   r.weight_bytes = double(w.rows()) * w.k() * model::dtype_weight_bits(w.dtype()) / 8.0;
   const double limit_bytes_per_ns = double(cp.planes) * cp.page_data_bytes / double(nand.config().t_read_ns);
   r.nand_bw_utilization = r.simulated_ns > 0 ? r.weight_bytes / (r.simulated_ns * limit_bytes_per_ns) : 0;

@@ -25,8 +25,11 @@ namespace core {
 constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02;
 enum Csr : uint8_t {
   kStatus = 0, kLastError, kCycles, kBytesSensed, kClean, kCorrected, kUncorrectable, kErased, kReadErrors,
-  kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl
+  kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
+  // read-retry and watchdog (16..22)
+  kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy
 };
+constexpr uint8_t kErrWatchdog = 7;
 const char* error_name(uint8_t code);
 }  // namespace core
 
@@ -98,6 +101,8 @@ struct GemvRunOptions {
   uint64_t seed = 1;
   uint64_t max_cycles = 0;  ///< 0: derived from the size (never hangs)
   bool progress = false;    ///< print progress on stderr
+  uint64_t hang_after = UINT64_MAX;  ///< fault: NAND commands from this index on never answer
+  uint32_t watchdog_cycles = 0;      ///< 0: the core's default; else written to CSR 21 first
 };
 
 struct GemvRunResult {
@@ -116,6 +121,8 @@ struct GemvRunResult {
   uint64_t bytes_sensed = 0, clean = 0, corrected = 0, uncorrectable = 0, erased = 0, read_errors = 0;
   uint64_t stall_window = 0, stall_lanes = 0, stall_corrector = 0, stall_inorder = 0, pages_issued = 0;
   uint64_t raw_bit_errors = 0;
+  uint64_t retry_reads = 0, retry_recovered = 0, retry_exhausted = 0, retry_busy = 0, watchdog_events = 0;
+  uint64_t nand_commands = 0;
   double weight_bytes = 0;
   double nand_bw_utilization = 0;
   bool assertion_failed = false;

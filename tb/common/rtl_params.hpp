@@ -15,6 +15,8 @@ inline CosimParams rtl_cosim_params() {
   p.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
   p.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
   p.logic_clock_mhz = IFC_RTL_LOGIC_CLOCK_MHZ;
+  p.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
+  p.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
   return p;
 }
 

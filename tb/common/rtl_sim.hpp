@@ -74,6 +74,7 @@ class RtlSim {
   void reset(unsigned n = 4) {
     Verilated::threadContextp(ctx_.get());
     top_->rst_ni = 0;
+    top_->eval();  // assert the reset before the first edge: resets derived from it settle first
     for (unsigned i = 0; i < n; ++i) edge();
     top_->rst_ni = 1;
     top_->eval();
