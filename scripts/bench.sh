@@ -75,7 +75,7 @@ if speed_runs:
 print()
 print(f"read path utilization  {100*r['nand_bw_utilization']:.2f}%  (target >= {100*target:.0f}%: {'MET' if ok else 'NOT MET'})")
 print(f"plain read (no cache)  {100*p['nand_bw_utilization']:.2f}%")
-print(f"simulation speed       {r['sim_cycles_per_s']/1e6:.2f} M cycles/s")
+print(f"read-path sim speed    {r['sim_cycles_per_s']/1e6:.2f} M cycles/s")
 for g in summary["gemv"]:
     tgt = "" if g["target"] is None else f"target >= {100*g['target']:.0f}%: {'MET' if g['target_met'] else 'NOT MET'}"
     print(f"gemv {g['file']:<19} t={g['ecc_t']} {g['corrector_ports']}x{g['engines_per_port']} RBER {g['rber']:<6g} "
