@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   j["lanes"] = IFC_RTL_PE_LANES;
   j["macs"] = IFC_RTL_PE_MACS;
   j["runs"] = nlohmann::json::array();
-  fmt::print("{:>8} {:>12} {:>12} {:>10} {:>10} {:>8} {:>10} {:>8}\n", "RBER", "mode", "utilization", "corrected",
-             "uncorr", "failed", "Mcycles/s", "exact");
+  fmt::print("{:>8} {:>12} {:>12} {:>10} {:>10} {:>8} {:>10} {:>10} {:>8}\n", "RBER", "mode", "utilization",
+             "corrected", "uncorr", "failed", "Mcyc/s", "Mcyc/cpu-s", "exact");
   for (double rber : rbers) {
     for (bool inorder : {false, true}) {
       nand::NandConfig cfg;  // the default die
@@ -54,9 +54,9 @@ int main(int argc, char** argv) {
       for (uint32_t i = 0; i < rows && r.completed; ++i)
         if (!r.failed[i] && r.values[i] != ref[i]) ++mism;
       const bool exact = r.completed && r.gemv_status == 0 && mism == 0;
-      fmt::print("{:>8g} {:>12} {:>11.2f}% {:>10} {:>10} {:>8} {:>10.2f} {:>8}\n", rber,
+      fmt::print("{:>8g} {:>12} {:>11.2f}% {:>10} {:>10} {:>8} {:>10.2f} {:>10.2f} {:>8}\n", rber,
                  inorder ? "in-order" : "out-of-order", 100 * r.nand_bw_utilization, r.corrected, r.uncorrectable,
-                 r.failed_rows.size(), r.sim_cycles_per_s / 1e6, exact ? "yes" : "NO");
+                 r.failed_rows.size(), r.sim_cycles_per_s / 1e6, r.sim_cycles_per_cpu_s / 1e6, exact ? "yes" : "NO");
       std::fflush(stdout);
       j["runs"].push_back({{"rber", rber},
                            {"in_order", inorder},
@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
                            {"stall_cycles", {{"window", r.stall_window}, {"lanes", r.stall_lanes},
                                              {"corrector", r.stall_corrector}, {"in_order", r.stall_inorder}}},
                            {"sim_cycles_per_s", r.sim_cycles_per_s},
+                           {"sim_cycles_per_cpu_s", r.sim_cycles_per_cpu_s},
                            {"wall_s", r.wall_s},
+                           {"cpu_s", r.cpu_s},
                            {"bit_exact", exact}});
     }
   }

@@ -1,10 +1,21 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 #include "common/progress.hpp"
 
 namespace ifc::tb {
+
+namespace {
+/// CPU time of the calling thread (s): the simulation's own cost, independent of how many other
+/// processes share the machine's cores (wall-clock speed on a loaded 2-core machine is not).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+}  // namespace
 
 namespace core {
 const char* error_name(uint8_t code) {
@@ -158,6 +169,7 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
   ProgressLine progress("gemv rows", w.rows(), o.progress);  // TTY only, quiet under CI (progress.hpp)
+  const double cpu0 = thread_cpu_s();
   bool got_status = false;
   for (uint64_t n = 0; sim.cycles() - c0 < bound; ++n) {
     sim.cycle(64);
@@ -170,7 +182,9 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   progress.clear();
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+  r.cpu_s = thread_cpu_s() - cpu0;
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
+  r.sim_cycles_per_cpu_s = r.cpu_s > 0 ? double(sim.cycles() - c0) / r.cpu_s : 0;
   if (!got_status) return r;
   const ResWord st = drv.results().back();
   r.gemv_status = st.error;

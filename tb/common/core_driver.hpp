@@ -126,7 +126,9 @@ struct GemvRunResult {
   uint64_t cycles = 0;  ///< GEMV command accepted .. status word
   double simulated_ns = 0;
   double wall_s = 0;
-  double sim_cycles_per_s = 0;
+  double sim_cycles_per_s = 0;      ///< simulated cycles per wall-clock second
+  double cpu_s = 0;                 ///< CPU time of the simulating thread
+  double sim_cycles_per_cpu_s = 0;  ///< simulated cycles per CPU second (one core, load-independent)
   uint64_t bytes_sensed = 0, clean = 0, corrected = 0, uncorrectable = 0, erased = 0, read_errors = 0;
   uint64_t stall_window = 0, stall_lanes = 0, stall_corrector = 0, stall_inorder = 0, pages_issued = 0;
   uint64_t raw_bit_errors = 0;
