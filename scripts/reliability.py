@@ -154,7 +154,7 @@ def main():
 
     # summary
     md = ["# Reliability campaign (make reliability)", ""]
-    md.append(f"Total wall time {time.time() - t_start:.0f} s. Steps: " +
+    md.append(f"Total wall time {sum(v['wall_s'] for v in steps.values()):.0f} s. Steps: " +
               ", ".join(f"{k} {'ok' if v['ok'] else 'FAILED'} ({v['wall_s']:.0f} s)" for k, v in steps.items()) + ".")
     md.append("")
     if sweep:
