@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
-        calibrate reproduce report report-check docs-blocks
+        calibrate reproduce report report-check docs-blocks reliability test-seg512
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -83,7 +83,7 @@ wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segm
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
 
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
-	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
+	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv bench_kv
 	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
 	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)
@@ -91,7 +91,7 @@ bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	scripts/bench.sh $(BUILD)
 
 UPDATE_BASELINE ?=
-SWEEP_UTIL      ?= none
+SWEEP_UTIL      ?= all
 
 synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
 	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
@@ -102,14 +102,20 @@ netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the sys
 	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist
 	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
 
-synth-sweep: deps ## Area vs NAND utilization over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=all measures utilization; slow)
+test-seg512: deps ## The system tests on a core elaborated with 512 B segments (configs/core/variants/seg512.json, own build dir)
+	[ -f $(BUILD)/seg512/build.ninja ] || cmake -S . -B $(BUILD)/seg512 -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath configs/core/variants/seg512.json) -DIFC_SANITIZE=$(SANITIZE)
+	cmake --build $(BUILD)/seg512 -j $(JOBS) --target test_core
+	cd $(BUILD)/seg512 && ctest --output-on-failure -j $(JOBS) -L system
+
+synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=none: area only)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
 
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	/usr/bin/python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
 
-reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
+reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
 
@@ -124,6 +130,10 @@ report-check: report ## Render the report in headless Chromium (installs Debian 
 	  echo "report-check: installing the Debian package chromium (large, not in make deps)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 	scripts/report_check.sh $(BUILD)/report/index.html $(BUILD)/report/screenshot.png
+
+reliability: deps $(BUILD)/build.ninja ## Reliability campaign (issue 9): RBER sweep, retry, faults, 10^4 fuzzed commands, formal; build/reliability/ (<= 20 min)
+	cmake --build $(BUILD) -j $(JOBS) --target rel_sweep rel_slice test_reliability
+	/usr/bin/python3 scripts/reliability.py --build $(BUILD)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

@@ -29,7 +29,14 @@
 ///   16 retry reads issued, 17 segments recovered by retry, 18 segments failed after RetryMax
 ///   retries, 19 watchdog timeouts (since reset), 20 RetryMax (read-only), 21 watchdog timeout in
 ///   cycles (writable; reset value WatchdogCycles), 22 cycles the retry unit was busy, 23 reserved;
-///   24..31 reserved for the KV cache; unmapped reads 0.
+///   KV cache (docs/kvnand.md): 24 KV region base page (writable while idle; splits the pages up
+///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
+///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
+///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
+///   stream region; unmapped reads 0.
+/// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
+///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
+///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
 /// Read-retry (docs/reliability.md): a segment the corrector finds uncorrectable is re-read at the
 ///   next read-level step (ifc_read_retry), up to RetryMax steps; only then does its row fail.
 /// Watchdog: a GEMV that sees no NAND beat, no partial sum and no result word for the watchdog
@@ -64,6 +71,8 @@ module ifc_core #(
   parameter int unsigned PagesPerPlane   = 504 * 2304,
   parameter int unsigned RetryMax        = 4,
   parameter int unsigned WatchdogCycles  = 1048576,
+  parameter int unsigned KvGroups        = ifc_pkg::DEF_KV_GROUPS,
+  parameter int unsigned KvMaxRuns       = ifc_pkg::DEF_KV_MAX_RUNS,
   localparam int unsigned BondW    = BondBytes * 8,
   localparam int unsigned SegBeats = (SegPayloadBytes + SegSlotBytes) / BondBytes,
   localparam int unsigned PayBeats = SegPayloadBytes / BondBytes,
@@ -73,7 +82,8 @@ module ifc_core #(
   localparam int unsigned ActWordW = 2 * Macs * 16,
   localparam int unsigned ActWords = MaxK / (2 * Macs),
   localparam int unsigned ActAW    = $clog2(ActWords),
-  localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4  // >= corrector slots
+  localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4,  // >= corrector slots
+  localparam int unsigned PadWords = 2 * SegPayloadBytes / (2 * Macs)
 ) (
   input  wire logic                     clk_i,
   input  wire logic                     rst_ni,
@@ -108,7 +118,14 @@ module ifc_core #(
   input  wire logic [BondW-1:0]         nand_rty_data_i,
   input  wire logic                     nand_rty_last_i,
   input  wire logic                     nand_rty_err_i,
-  output      logic                     nand_rst_o
+  output      logic                     nand_rst_o,
+  // NAND program port (KV cache)
+  output      logic                     nand_prg_valid_o,
+  input  wire logic                     nand_prg_ready_i,
+  output      logic [7:0]               nand_prg_plane_o,
+  output      logic [31:0]              nand_prg_page_o,
+  output      logic [BondW-1:0]         nand_prg_data_o,
+  output      logic                     nand_prg_last_o
 );
   // =============================================================================================
   // Command decode and control FSM
@@ -126,6 +143,8 @@ module ifc_core #(
   logic [ActWordW-1:0] act_buf_q, act_buf_d; // word being assembled
   logic [31:0] failed_rows_q, failed_rows_d;
   logic        gemv_start, cmd_fire, act_fire, res_fire;
+  logic        kv_start, kv_idle, kv_done, kv_in_ready;
+  logic [7:0]  kv_err;
   // Watchdog (read-retry / watchdog part of the core): progress counter, datapath flush.
   logic [31:0] wd_cnt_q, wd_cnt_d, wd_limit_q, wd_limit_d, wd_events_q, wd_events_d, rows_out_q, rows_out_d;
   logic        flush_q, flush_d, dp_rst_n, wd_progress;
@@ -142,19 +161,23 @@ module ifc_core #(
   assign c_k       = cmd_data_i[95:64];
   assign c_base    = cmd_data_i[127:96];
 
-  // GEMV geometry: segments per row S = ceil(K / E), E = 256 (INT8), 128 (BF16), 512 (INT4).
+  // GEMV geometry: segments per row S = ceil(K / E), with E = SegPayloadBytes elements (INT8),
+  // SegPayloadBytes / 2 (BF16), 2 * SegPayloadBytes (INT4): 256 / 128 / 512 for 256 B segments.
+  localparam int unsigned SegLog2 = $clog2(SegPayloadBytes);
+  localparam logic [31:0] SegElemsI8 = 32'(SegPayloadBytes);
   logic [31:0] g_spr;
   logic [47:0] g_nsegs;
   logic [63:0] g_cap;
   always_comb begin
-    if (c_dtype == ifc_pkg::DT_BF16)      g_spr = (c_k + 32'd127) >> 7;
-    else if (c_dtype == ifc_pkg::DT_INT4) g_spr = (c_k + 32'd511) >> 9;
-    else                                  g_spr = (c_k + 32'd255) >> 8;
+    if (c_dtype == ifc_pkg::DT_BF16)      g_spr = (c_k + (SegElemsI8 >> 1) - 32'd1) >> (SegLog2 - 1);
+    else if (c_dtype == ifc_pkg::DT_INT4) g_spr = (c_k + (SegElemsI8 << 1) - 32'd1) >> (SegLog2 + 1);
+    else                                  g_spr = (c_k + SegElemsI8 - 32'd1) >> SegLog2;
     g_nsegs = 48'(c_rows) * 48'(g_spr[15:0]);
     g_cap   = (64'(32'(PagesPerPlane)) - 64'(c_base)) * 64'(Planes * SegsPerPage);
   end
 
-  // Activation stream: elements per beat and the padded length (multiple of 512 elements).
+  // Activation stream: elements per beat and the padded length (a multiple of the largest segment,
+  // the INT4 one: 2 * SegPayloadBytes elements = PadWords buffer words of 2 * Macs elements).
   logic [31:0] a_per_beat;
   logic [31:0] a_elem_next;
   logic        a_word_full, a_last_expected;
@@ -192,7 +215,8 @@ module ifc_core #(
 
   assign cmd_ready_o = (state_q == ifc_pkg::CoreIdle);
   assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip);
+  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip) ||
+                       ((state_q == ifc_pkg::CoreKv) && kv_in_ready);
   assign act_fire    = act_valid_i && act_ready_o;
 
   always_comb begin
@@ -216,6 +240,7 @@ module ifc_core #(
     act_valid_d = act_valid_q; act_elem_d = act_elem_q; act_word_d = act_word_q;
     act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
     gemv_start = 1'b0;
+    kv_start = 1'b0;
     act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
 
     if (csr_we_i && csr_addr_i == 5'd15) ctrl_inorder_d = csr_wdata_i[0];
@@ -242,7 +267,7 @@ module ifc_core #(
               act_elem_d = '0;
               act_word_d = '0;
               act_buf_d = '0;
-              act_pad_words_d = (ActAW+1)'(((c_rows + 32'd511) >> 9) << 6);  // words of 8 elements
+              act_pad_words_d = (ActAW+1)'(((c_rows + (SegElemsI8 << 1) - 32'd1) >> (SegLog2 + 1)) * PadWords);
             end
           end else if (c_op == ifc_pkg::OP_GEMV) begin
             if (c_dtype == 2'd3) begin
@@ -266,9 +291,18 @@ module ifc_core #(
               gemv_start = 1'b1;
               rows_out_d = '0;
             end
+          end else if (c_op == ifc_pkg::OP_KV_APPEND && kv_idle) begin
+            state_d = ifc_pkg::CoreKv;
+            kv_start = 1'b1;
           end else begin
             err_d = ifc_pkg::ERR_OPCODE;
           end
+        end
+      end
+      ifc_pkg::CoreKv: begin
+        if (kv_done) begin
+          err_d = kv_err;
+          state_d = ifc_pkg::CoreStatus;
         end
       end
       ifc_pkg::CoreAct: begin
@@ -646,6 +680,39 @@ module ifc_core #(
                        (res_valid_o && !res_ready_i);
 
   // =============================================================================================
+  // KV cache: append path (write buffer, encoder, program sequencer, mapping table)
+  // =============================================================================================
+  localparam int unsigned KvMapAW = (2 * KvGroups * KvMaxRuns > 1) ? $clog2(2 * KvGroups * KvMaxRuns) : 1;
+  localparam int unsigned KvPlaneW = (Planes > 1) ? $clog2(Planes) : 1;
+  logic [31:0]         kv_alloc, kv_region, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
+  logic [KvPlaneW-1:0] kv_prg_plane;
+  logic                kv_map_re;
+  assign kv_map_re = csr_we_i && csr_addr_i == 5'd25;
+
+  ifc_kv_append #(
+    .Planes(Planes), .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
+    .SegPayloadBytes(SegPayloadBytes), .SegSlotBytes(SegSlotBytes), .ParityBits(ParityBits), .GenPoly(GenPoly),
+    .SegCrc(SegCrc), .KvGroups(KvGroups), .MaxRuns(KvMaxRuns), .PagesPerPlane(PagesPerPlane)
+  ) u_kv (
+    .clk_i, .rst_ni,
+    .start_i(kv_start), .dtype_i(c_dtype), .d_i(c_rows), .group_i(c_k), .token_i(c_base),
+    .idle_o(kv_idle), .done_o(kv_done), .err_o(kv_err),
+    .in_valid_i(act_valid_i && state_q == ifc_pkg::CoreKv), .in_ready_o(kv_in_ready), .in_data_i(act_data_i),
+    .in_last_i(act_last_i),
+    .nand_prg_valid_o, .nand_prg_ready_i, .nand_prg_plane_o(kv_prg_plane), .nand_prg_page_o, .nand_prg_data_o,
+    .nand_prg_last_o,
+    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
+    .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
+    .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall)
+  );
+  assign nand_prg_plane_o = 8'(kv_prg_plane);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) kv_map_idx_q <= '0;
+    else if (kv_map_re) kv_map_idx_q <= csr_wdata_i;
+  end
+
+  // =============================================================================================
   // Performance counters and CSRs
   // =============================================================================================
   logic [31:0] cyc_q, bytes_q, bytes_d, rty_reads_q, rty_reads_d, rty_busy_q, rty_busy_d;
@@ -699,7 +766,14 @@ module ifc_core #(
       5'd20: csr_rdata_o = 32'(RetryMax);
       5'd21: csr_rdata_o = wd_limit_q;
       5'd22: csr_rdata_o = rty_busy_q;
-      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 24..31 reserved (KV cache)
+      5'd24: csr_rdata_o = kv_alloc;
+      5'd25: csr_rdata_o = kv_map_idx_q;
+      5'd26: csr_rdata_o = kv_map_rdata;
+      5'd27: csr_rdata_o = kv_pages;
+      5'd28: csr_rdata_o = kv_tokens;
+      5'd29: csr_rdata_o = kv_stall;
+      5'd30: csr_rdata_o = kv_region;
+      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 31 reserved (KV cache)
     endcase
   end
 
@@ -728,6 +802,10 @@ module ifc_core #(
     else $error("[%m] valid/ready stability NandCmdStable_A failed");
 `endif
   `IFC_ASSERT_INIT(RetryMaxFits_A, RetryMax <= 15)
+  // Segment size: a power of two from 128 B to 1 KiB; the activation buffer holds whole INT4 segments.
+  `IFC_ASSERT_INIT(SegPayloadPow2_A, SegPayloadBytes >= 128 && SegPayloadBytes <= 1024 &&
+                                     (SegPayloadBytes & (SegPayloadBytes - 1)) == 0)
+  `IFC_ASSERT_INIT(MaxKWholeSegs_A, (MaxK % (2 * SegPayloadBytes)) == 0)
 
 endmodule
 `default_nettype wire

@@ -154,7 +154,8 @@ void add_gemv_command(CLI::App& app) {
                r.stall_corrector, r.stall_inorder);
     fmt::print("  failed rows       {}\n", r.failed_rows.size());
     fmt::print("  bit-exact         {} ({} mismatching rows)\n", bit_exact ? "yes" : "NO", mismatches);
-    fmt::print("  simulation speed  {:.2f} M cycles/s ({:.1f} s wall)\n", r.sim_cycles_per_s / 1e6, r.wall_s);
+    fmt::print("  simulation speed  {:.2f} M cycles/s ({:.1f} s wall), {:.2f} M cycles per CPU second\n",
+               r.sim_cycles_per_s / 1e6, r.wall_s, r.sim_cycles_per_cpu_s / 1e6);
     if (!o->trace.empty()) {
       // GTKWave 3.3.118 shows FSM state names (the save file's filters) on VCD only (docs/first_hour.md).
       fmt::print("  waveform          {}  (every signal: gtkwave {} sim/waves/core.gtkw)\n", o->trace, o->trace);
@@ -192,6 +193,8 @@ void add_gemv_command(CLI::App& app) {
                           {"pages_issued", r.pages_issued},
                           {"wall_clock_s", r.wall_s},
                           {"sim_cycles_per_s", r.sim_cycles_per_s},
+                          {"cpu_s", r.cpu_s},
+                          {"sim_cycles_per_cpu_s", r.sim_cycles_per_cpu_s},
                           {"mismatching_rows", mismatches},
                           {"bit_exact", bit_exact},
                           {"status", r.completed ? tb::core::error_name(r.gemv_status) : "incomplete"}};

@@ -1,10 +1,21 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 #include "common/progress.hpp"
 
 namespace ifc::tb {
+
+namespace {
+/// CPU time of the calling thread (s): the simulation's own cost, independent of how many other
+/// processes share the machine's cores (wall-clock speed on a loaded 2-core machine is not).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+}  // namespace
 
 namespace core {
 const char* error_name(uint8_t code) {
@@ -17,6 +28,9 @@ const char* error_name(uint8_t code) {
     case 5: return "activation mismatch (K or dtype differ from the loaded activation)";
     case 6: return "activation stream length";
     case 7: return "watchdog (the NAND stopped answering)";
+    case 10: return "KV token out of order (or D changed)";
+    case 11: return "KV region or mapping table full";
+    case 12: return "KV group slot out of range";
     default: return "unknown error";
   }
 }
@@ -44,6 +58,14 @@ void CoreDriver::push_act(const model::ActVector& act, bool bf16, int extra_beat
   for (auto& b : v) acts_.push_back(b);
 }
 
+void CoreDriver::push_kv_append(uint32_t group, uint32_t token, const model::ActVector& k,
+                                const model::ActVector& v) {
+  model::ActVector kv(k);
+  kv.insert(kv.end(), v.begin(), v.end());
+  push_cmd({core::kOpKvAppend, 1, false, uint32_t(k.size()), group, token, 0});
+  push_act(kv, true);
+}
+
 void CoreDriver::drive() {
   auto& t = sim_.top();
   t.cmd_valid_i = !cmds_.empty();
@@ -64,6 +86,12 @@ void CoreDriver::drive() {
   std::bernoulli_distribution rdy(ready_prob_);
   t.res_ready_i = ready_prob_ >= 1.0 ? 1 : rdy(rng_);
   t.csr_we_i = 0;
+  if (csr_wr_) {
+    t.csr_addr_i = csr_wr_->addr;
+    t.csr_wdata_i = csr_wr_->value;
+    t.csr_we_i = 1;
+    csr_wr_.reset();
+  }
 }
 
 void CoreDriver::sample() {
@@ -104,37 +132,9 @@ uint32_t CoreDriver::csr(uint8_t addr) {
 }
 
 void CoreDriver::csr_write(uint8_t addr, uint32_t value) {
-  auto& t = sim_.top();
-  t.csr_addr_i = addr;
-  t.csr_wdata_i = value;
-  t.csr_we_i = 1;
-  t.eval();
-  t.clk_i = 1;
-  t.eval();
-  t.clk_i = 0;
-  t.eval();
-  t.csr_we_i = 0;
-}
-
-model::WeightLayout rtl_weight_layout(uint32_t base_page) {
-  model::WeightLayout l;
-  l.planes = IFC_RTL_PLANES;
-  l.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
-  l.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
-  l.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  l.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  l.base_page = base_page;
-  return l;
-}
-
-model::SegmentFormat rtl_segment_format() {
-  model::SegmentFormat f;
-  f.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  f.m = IFC_RTL_ECC_M;
-  f.t = IFC_RTL_ECC_T;
-  f.crc = IFC_RTL_SEG_CRC != 0;
-  return f;
+  // One clock cycle with every hook running, so the other inputs are driven at the write's edge.
+  csr_wr_ = CsrWrite{addr, value};
+  sim_.cycle(1);
 }
 
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
@@ -169,6 +169,7 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
   ProgressLine progress("gemv rows", w.rows(), o.progress);  // TTY only, quiet under CI (progress.hpp)
+  const double cpu0 = thread_cpu_s();
   bool got_status = false;
   for (uint64_t n = 0; sim.cycles() - c0 < bound; ++n) {
     sim.cycle(64);
@@ -181,7 +182,9 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   progress.clear();
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+  r.cpu_s = thread_cpu_s() - cpu0;
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
+  r.sim_cycles_per_cpu_s = r.cpu_s > 0 ? double(sim.cycles() - c0) / r.cpu_s : 0;
   if (!got_status) return r;
   const ResWord st = drv.results().back();
   r.gemv_status = st.error;

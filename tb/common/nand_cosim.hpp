@@ -23,6 +23,11 @@
 //   read, delivers all ones with nand_rty_err_i on the last beat.
 //   nand_rst_o (the core's NAND interface reset) discards every transfer in flight.
 //   Fault hook hang_after(n): every command from the n-th on is accepted but never answers.
+//
+// Program path (tops with a nand_prg_* port, i.e. ifc_core's KV cache): nand_prg_ready_i is high
+// while the addressed plane is free; the beats of one page (data + spare) are collected and, at
+// nand_prg_last_o, NandArray::program() runs at that cycle's time (the plane is then busy for
+// tPROG, and reads of it wait). Program outcomes are counted in CosimStats.
 #pragma once
 
 #include <cmath>
@@ -32,6 +37,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -74,7 +80,16 @@ struct CosimStats {
   uint64_t nand_resets = 0;       ///< nand_rst_o pulses seen
   uint64_t first_cmd_cycle = UINT64_MAX;
   uint64_t last_cmd_cycle = 0;
+  uint64_t programs = 0;          ///< pages programmed (nand_prg_*)
+  uint64_t program_errors = 0;    ///< programs the model refused (status != Ok) or of the wrong length
+  uint64_t last_program_cycle = 0;
 };
+
+/// Whether the top has the NAND program port (nand_prg_*).
+template <class T, class = void>
+struct HasProgramPort : std::false_type {};
+template <class T>
+struct HasProgramPort<T, std::void_t<decltype(std::declval<T&>().nand_prg_valid_o)>> : std::true_type {};
 
 template <class V>
 class NandCosim {
@@ -138,6 +153,10 @@ class NandCosim {
   void drive() {
     V& top = sim_.top();
     top.nand_cmd_ready_i = (!stall_ && planes_free(now_ns())) ? 1 : 0;
+    if constexpr (HasProgramPort<V>::value) {
+      const unsigned pl = top.nand_prg_plane_o;
+      top.nand_prg_ready_i = (!stall_ && pl < planes_ && nand_.plane_busy_until_ns(0, pl) <= now_ns()) ? 1 : 0;
+    }
     if constexpr (HasRetryPorts<V>::value) {
       bool valid = false;
       if (!rty_.empty()) {
@@ -182,6 +201,9 @@ class NandCosim {
       if (!get_bit(top.nand_dat_valid_i, pl)) continue;
       Pending& pg = queue_[pl].front();
       if (++pg.next_beat == page_beats_) queue_[pl].pop_front();
+    }
+    if constexpr (HasProgramPort<V>::value) {
+      if (top.nand_prg_valid_o && top.nand_prg_ready_i) program_beat(top);
     }
     if constexpr (HasRetryPorts<V>::value) {
       if (top.nand_rty_valid_i && ++rty_.front().next_beat == seg_beats_) rty_.pop_front();
@@ -243,6 +265,21 @@ class NandCosim {
     stats_.retry_bytes += pg.data.size();
     stats_.last_cmd_cycle = now();
     rty_.push_back(std::move(pg));
+  }
+
+  void program_beat(V& top) {
+    const uint64_t beat = get_bits(top.nand_prg_data_o, 0, p_.bond_bytes * 8);
+    for (unsigned b = 0; b < p_.bond_bytes; ++b) prg_buf_.push_back(uint8_t(beat >> (8 * b)));
+    if (!top.nand_prg_last_o) return;
+    const auto& cfg = nand_.config();
+    const uint32_t linear = top.nand_prg_page_o;
+    const nand::Address a{0, unsigned(top.nand_prg_plane_o), linear / cfg.pages_per_block, linear % cfg.pages_per_block};
+    const nand::Status st = prg_buf_.size() == page_bytes_ ? nand_.program(a, prg_buf_.data(), prg_buf_.size(), now_ns())
+                                                           : nand::Status::LengthMismatch;
+    ++stats_.programs;
+    if (st != nand::Status::Ok) ++stats_.program_errors;
+    stats_.last_program_cycle = now();
+    prg_buf_.clear();
   }
 
   void issue(V& top) {
@@ -309,6 +346,7 @@ class NandCosim {
   uint64_t t_read_cycles_ = 0;
   bool stall_ = false;
   std::deque<Pending> queue_[16];
+  std::vector<uint8_t> prg_buf_;  // page being programmed
   SensedFn sensed_fn_;
   CosimStats stats_;
 };
