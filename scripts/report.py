@@ -54,6 +54,7 @@ td:first-child, th:first-child, td.t { text-align: left; }
 .ok { color: #16794a; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; }
 img { max-width: 100%; border: 1px solid #e3e7ee; margin: .4em 0; }
 code { background: #f2f4f8; padding: 0 3px; }
+pre { background: #f7f8fa; border: 1px solid #e3e7ee; padding: .6em; font-size: 12px; overflow-x: auto; }
 nav a { margin-right: 1em; }
 """
 
@@ -308,12 +309,16 @@ def csv_table(path, limit=40):
     return table(rows[0], rows[1:limit + 1]) + extra
 
 
-def section_dir(title, anchor, d, how, first=()):
-    """Every CSV as a table, every JSON summary flattened, every PNG embedded."""
+def section_dir(title, anchor, d, how, first=(), texts=()):
+    """The named Markdown summaries as text, every CSV as a table, every JSON flattened, every PNG
+    embedded."""
     parts = [f'<h2 id="{anchor}">{esc(title)}</h2>']
     if not d.is_dir() or not any(d.iterdir()):
         return "\n".join(parts + [missing(f"{title} ({d})", how)])
     parts.append(f'<p class="label">Source: {esc(d)} (<code>{esc(how)}</code>)</p>')
+    for t in texts:
+        if (d / t).exists():
+            parts.append(f"<h3>{esc(t)}</h3><pre>{esc((d / t).read_text())}</pre>")
     csvs = sorted(d.glob("*.csv"), key=lambda p: (p.name not in first, first.index(p.name) if p.name in first else 0, p.name))
     for f in csvs:
         parts.append(f"<h3>{esc(f.stem.replace('_', ' '))}</h3>" + csv_table(f))
@@ -381,7 +386,7 @@ def main():
         ("reproduce", section_dir("Paper reproduction (NVLLM, Cambricon-LLM)", "reproduce", build / "reproduce",
                                   "make reproduce", first=("headline.csv",))),
         ("reliability", section_dir("Reliability", "reliability", build / "reliability",
-                                    "the reliability campaign (issue 9: make reliability)")),
+                                    "make reliability", texts=("summary.md",))),
         ("bench", section_other_bench(build)),
     ]
     nav = " ".join(f'<a href="#{k}">{k}</a>' for k, _ in sections)
