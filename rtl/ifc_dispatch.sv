@@ -459,6 +459,8 @@ module ifc_dispatch #(
   assign stall_inorder_o = s_ord_q;
 
   // Assertions
+  // act_elem shifts by log2(payload bytes): the payload must be a power of two (as ifc_core asserts).
+  `IFC_ASSERT_INIT(PayloadPow2_A, ((PayBeats * BeatW / 8) & ((PayBeats * BeatW / 8) - 1)) == 0)
   `IFC_ASSERT_STABLE(SegStable_A, seg_valid_o[0], seg_ready_i[0], {seg_tag_o[31:0], seg_act_elem_o[31:0]})
   `IFC_ASSERT_STABLE(FailStable_A, fail_valid_o, fail_ready_i, fail_g_o)
   `IFC_ASSERT_KNOWN(FailValidKnown_A, fail_valid_o)
