@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
-        calibrate reproduce report report-check docs-blocks
+        calibrate reproduce report report-check docs-blocks reliability test-seg512
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -46,9 +46,9 @@ run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --json $(BUILD)/run/gemv_ooo.json
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --in-order --json $(BUILD)/run/gemv_inorder.json
 	@echo
-	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it):"
-	@echo "  $(BUILD)/ifc gemv --random --rows 16 --cols 1024 --rber 1e-3 --trace $(BUILD)/waves/gemv.fst"
-	@echo "  gtkwave $(BUILD)/waves/gemv.fst sim/waves/core.gtkw"
+	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it; docs/first_hour.md):"
+	@echo "  make wave-png      # renders it headlessly to $(BUILD)/waves/gemv_overtake.png"
+	@echo "  gtkwave $(BUILD)/waves/gemv_overtake.core.vcd sim/waves/core.gtkw   # then, on a desktop"
 
 run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)
@@ -65,19 +65,19 @@ sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 lint: deps ## verilator --lint-only -Wall on every module as top
 	scripts/lint.sh
 
-WAVE_FILTER_SRC := rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
+WAVE_FILTER_SRC := --files-f rtl/files.f
 
 wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 
-wave: deps $(BUILD)/build.ninja ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
+wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
 	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest --test-dir $(BUILD) -N lists the names)"; exit 2; }
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
 
-WAVE_PNG ?= docs/img/wave_overtake.png
+WAVE_PNG ?= $(BUILD)/waves/gemv_overtake.png
 
-wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones ($(WAVE_PNG))
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=<file>, default build/waves/gemv_overtake.png)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
@@ -91,7 +91,7 @@ bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
 	scripts/bench.sh $(BUILD)
 
 UPDATE_BASELINE ?=
-SWEEP_UTIL      ?= none
+SWEEP_UTIL      ?= all
 
 synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
 	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
@@ -102,21 +102,27 @@ netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the sys
 	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist
 	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
 
-synth-sweep: deps ## Area vs NAND utilization over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=all measures utilization; slow)
+test-seg512: deps ## The system tests on a core elaborated with 512 B segments (configs/core/variants/seg512.json, own build dir)
+	[ -f $(BUILD)/seg512/build.ninja ] || cmake -S . -B $(BUILD)/seg512 -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath configs/core/variants/seg512.json) -DIFC_SANITIZE=$(SANITIZE)
+	cmake --build $(BUILD)/seg512 -j $(JOBS) --target test_core
+	cd $(BUILD)/seg512 && ctest --output-on-failure -j $(JOBS) -L system
+
+synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=none: area only)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
 
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	/usr/bin/python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
 
-reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
+reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
 
 docs-blocks: ## Regenerate docs/blocks/ (one page per RTL block) from the RTL headers and synth/area_baseline.json
 	python3 scripts/gen_block_docs.py --baseline
 
-report: deps $(BUILD)/build.ninja ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
+report: deps ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
 	/usr/bin/python3 scripts/report.py --build $(BUILD) --out $(BUILD)/report/index.html
 
 report-check: report ## Render the report in headless Chromium (installs Debian chromium) to build/report/screenshot.png
@@ -124,6 +130,10 @@ report-check: report ## Render the report in headless Chromium (installs Debian 
 	  echo "report-check: installing the Debian package chromium (large, not in make deps)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 	scripts/report_check.sh $(BUILD)/report/index.html $(BUILD)/report/screenshot.png
+
+reliability: deps $(BUILD)/build.ninja ## Reliability campaign (issue 9): RBER sweep, retry, faults, 10^4 fuzzed commands, formal; build/reliability/ (<= 20 min)
+	cmake --build $(BUILD) -j $(JOBS) --target rel_sweep rel_slice test_reliability
+	/usr/bin/python3 scripts/reliability.py --build $(BUILD)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

@@ -82,7 +82,8 @@ module ifc_core #(
   localparam int unsigned ActWordW = 2 * Macs * 16,
   localparam int unsigned ActWords = MaxK / (2 * Macs),
   localparam int unsigned ActAW    = $clog2(ActWords),
-  localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4  // >= corrector slots
+  localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4,  // >= corrector slots
+  localparam int unsigned PadWords = 2 * SegPayloadBytes / (2 * Macs)
 ) (
   input  wire logic                     clk_i,
   input  wire logic                     rst_ni,
@@ -160,19 +161,23 @@ module ifc_core #(
   assign c_k       = cmd_data_i[95:64];
   assign c_base    = cmd_data_i[127:96];
 
-  // GEMV geometry: segments per row S = ceil(K / E), E = 256 (INT8), 128 (BF16), 512 (INT4).
+  // GEMV geometry: segments per row S = ceil(K / E), with E = SegPayloadBytes elements (INT8),
+  // SegPayloadBytes / 2 (BF16), 2 * SegPayloadBytes (INT4): 256 / 128 / 512 for 256 B segments.
+  localparam int unsigned SegLog2 = $clog2(SegPayloadBytes);
+  localparam logic [31:0] SegElemsI8 = 32'(SegPayloadBytes);
   logic [31:0] g_spr;
   logic [47:0] g_nsegs;
   logic [63:0] g_cap;
   always_comb begin
-    if (c_dtype == ifc_pkg::DT_BF16)      g_spr = (c_k + 32'd127) >> 7;
-    else if (c_dtype == ifc_pkg::DT_INT4) g_spr = (c_k + 32'd511) >> 9;
-    else                                  g_spr = (c_k + 32'd255) >> 8;
+    if (c_dtype == ifc_pkg::DT_BF16)      g_spr = (c_k + (SegElemsI8 >> 1) - 32'd1) >> (SegLog2 - 1);
+    else if (c_dtype == ifc_pkg::DT_INT4) g_spr = (c_k + (SegElemsI8 << 1) - 32'd1) >> (SegLog2 + 1);
+    else                                  g_spr = (c_k + SegElemsI8 - 32'd1) >> SegLog2;
     g_nsegs = 48'(c_rows) * 48'(g_spr[15:0]);
     g_cap   = (64'(32'(PagesPerPlane)) - 64'(c_base)) * 64'(Planes * SegsPerPage);
   end
 
-  // Activation stream: elements per beat and the padded length (multiple of 512 elements).
+  // Activation stream: elements per beat and the padded length (a multiple of the largest segment,
+  // the INT4 one: 2 * SegPayloadBytes elements = PadWords buffer words of 2 * Macs elements).
   logic [31:0] a_per_beat;
   logic [31:0] a_elem_next;
   logic        a_word_full, a_last_expected;
@@ -262,7 +267,7 @@ module ifc_core #(
               act_elem_d = '0;
               act_word_d = '0;
               act_buf_d = '0;
-              act_pad_words_d = (ActAW+1)'(((c_rows + 32'd511) >> 9) << 6);  // words of 8 elements
+              act_pad_words_d = (ActAW+1)'(((c_rows + (SegElemsI8 << 1) - 32'd1) >> (SegLog2 + 1)) * PadWords);
             end
           end else if (c_op == ifc_pkg::OP_GEMV) begin
             if (c_dtype == 2'd3) begin
@@ -797,6 +802,10 @@ module ifc_core #(
     else $error("[%m] valid/ready stability NandCmdStable_A failed");
 `endif
   `IFC_ASSERT_INIT(RetryMaxFits_A, RetryMax <= 15)
+  // Segment size: a power of two from 128 B to 1 KiB; the activation buffer holds whole INT4 segments.
+  `IFC_ASSERT_INIT(SegPayloadPow2_A, SegPayloadBytes >= 128 && SegPayloadBytes <= 1024 &&
+                                     (SegPayloadBytes & (SegPayloadBytes - 1)) == 0)
+  `IFC_ASSERT_INIT(MaxKWholeSegs_A, (MaxK % (2 * SegPayloadBytes)) == 0)
 
 endmodule
 `default_nettype wire

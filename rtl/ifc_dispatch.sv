@@ -202,11 +202,13 @@ module ifc_dispatch #(
     end
   end
 
-  // Activation element index of a k-slice: s * elements per segment (256 B payload).
+  // Activation element index of a k-slice: s * elements per segment, for a payload of
+  // P = PayBeats * BeatW / 8 bytes (a power of two): P / 2 (BF16), 2 P (INT4), P (INT8).
+  localparam int unsigned PayLog2 = $clog2(PayBeats * BeatW / 8);
   function automatic logic [31:0] act_elem(input logic [15:0] s, input logic [1:0] dt);
-    if (dt == 2'd1)      act_elem = {9'd0, s, 7'd0};   // BF16: 128 elements
-    else if (dt == 2'd2) act_elem = {7'd0, s, 9'd0};   // INT4: 512 elements
-    else                 act_elem = {8'd0, s, 8'd0};   // INT8: 256 elements
+    if (dt == 2'd1)      act_elem = 32'(s) << (PayLog2 - 1);
+    else if (dt == 2'd2) act_elem = 32'(s) << (PayLog2 + 1);
+    else                 act_elem = 32'(s) << PayLog2;
   endfunction
 
   logic          any_lane_src, any_free_lane, want_lane, want_corr, want_fail, want_retry;

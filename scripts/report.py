@@ -22,6 +22,7 @@ import io
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -47,7 +48,7 @@ h2 { margin-top: 2em; border-bottom: 1px solid #c8cfdb; padding-bottom: .15em; c
 table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: 14px; }
 th, td { border: 1px solid #c8cfdb; padding: 3px 8px; text-align: right; }
 th { background: #eef2f8; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, td.t { text-align: left; }
 .missing { background: #fff6e0; border-left: 4px solid #e0a800; padding: .5em 1em; }
 .label { color: #5a6475; font-size: 13px; }
 .ok { color: #16794a; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; }
@@ -74,10 +75,21 @@ def png_file(path):
             f'{base64.b64encode(path.read_bytes()).decode()}"><figcaption class="label">{esc(path)}</figcaption></figure>')
 
 
+NUMERIC = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?([eE][-+]?[0-9]+)?%?$")
+
+
+def cell(c):
+    """<td>: numbers right-aligned (the CSS default), text left-aligned."""
+    if isinstance(c, Raw):
+        return f"<td>{c}</td>"
+    text = str(c)
+    return f"<td>{esc(text)}</td>" if NUMERIC.match(text) or text == "-" else f'<td class="t">{esc(text)}</td>'
+
+
 def table(header, rows):
     out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr>"]
     for r in rows:
-        out.append("<tr>" + "".join(f"<td>{c if isinstance(c, Raw) else esc(c)}</td>" for c in r) + "</tr>")
+        out.append("<tr>" + "".join(cell(c) for c in r) + "</tr>")
     return "\n".join(out) + "</table>"
 
 
@@ -123,7 +135,7 @@ def section_gemv(build):
                 parts.append(f'<p class="bad">{esc(g["_error"])}</p>')
                 continue
             cfg = f"t={g.get('ecc_t')}, {g.get('corrector_ports')}x{g.get('engines_per_port')} corrector"
-            shape = f"{g.get('rows')} x {g.get('cols')}" if "rows" in g else ""
+            shape = g.get("matrix", f"{g.get('rows', '?')} x {g.get('cols', '?')}")
             for inorder, style in ((False, "-o"), (True, "--s")):
                 runs = sorted((r for r in g["runs"] if r["in_order"] == inorder), key=lambda r: r["rber"])
                 if not runs:
@@ -149,7 +161,7 @@ def section_gemv(build):
         ax.legend(fontsize=8, loc="lower left")
         ax.set_title("GEMV on the cycle-exact core: weight bytes / (elapsed x planes x page / tR)", fontsize=10)
         parts.append(png(fig))
-        parts.append(table(["file", "rows x K", "ECC", "RBER", "mode", "utilization", "clean", "corrected",
+        parts.append(table(["file", "matrix", "ECC", "RBER", "mode", "utilization", "clean", "corrected",
                             "uncorrectable", "failed rows", "bit-exact", "M cycles/s"], rows))
         parts.append('<p class="label">Produced by <code>make bench</code> (tb/bench/bench_gemv; '
                      '<code>GEMV_ROWS</code> selects how many rows of the LLaMA-7B FFN matrix).</p>')
@@ -277,9 +289,19 @@ def section_area(build):
     return "\n".join(parts)
 
 
+def num(c):
+    """A CSV cell for display: floats to 4 significant digits, everything else as is."""
+    if "." in c or "e" in c.lower():
+        try:
+            return f"{float(c):.4g}"
+        except ValueError:
+            pass
+    return c
+
+
 def csv_table(path, limit=40):
     with open(path, newline="") as f:
-        rows = list(csv.reader(f))
+        rows = [[num(c) for c in r] for r in csv.reader(f)]
     if not rows:
         return ""
     extra = f'<p class="label">... {len(rows) - 1 - limit} more rows in {esc(path)}</p>' if len(rows) - 1 > limit else ""
@@ -306,6 +328,35 @@ def section_dir(title, anchor, d, how, first=()):
     return "\n".join(parts)
 
 
+def summary(build):
+    """The headline of every section, one line each (only from files that exist)."""
+    items = []
+    g = build / "bench" / "gemv.json"
+    if g.exists():
+        j = load(g)
+        by = {}
+        for r in j.get("runs", []):
+            by.setdefault(r["rber"], {})["io" if r["in_order"] else "ooo"] = r["nand_bw_utilization"]
+        parts = [f"RBER {rber_label(k)}: {pct(v['ooo'])} vs {pct(v['io'])}" for k, v in sorted(by.items())
+                 if "ooo" in v and "io" in v]
+        items.append(f"GEMV utilization, out-of-order vs in-order ({j.get('matrix', '')}): " + "; ".join(parts))
+    label, configs, has_sram = area_rows(build)
+    if "default" in configs:
+        t = 100 * sum(r[1] + r[2] for r in configs["default"]) / area.DIE_MM2
+        items.append(f"Area of the default core: {t:.3f}% of the {area.DIE_MM2:g} mm² die against the "
+                     f"{area.BUDGET_PCT}% budget ({'logic + SRAM, make synth' if has_sram else 'logic only, baseline'})")
+    h = build / "reproduce" / "headline.csv"
+    if h.exists():
+        with open(h, newline="") as f:
+            rows = list(csv.DictReader(f))
+        ok = sum(1 for r in rows if "within" in r.get("status", ""))
+        items.append(f"Paper reproduction: {ok} of {len(rows)} headline rows within ±25% of the paper")
+    rel = build / "reliability"
+    items.append(f"Reliability: {len(list(rel.iterdir()))} output files" if rel.is_dir() and any(rel.iterdir())
+                 else "Reliability: not run yet")
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
 def git_describe():
     try:
         return subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
@@ -321,7 +372,8 @@ def main():
     a = ap.parse_args()
     build = a.build
     if not build.is_dir():
-        sys.exit(f"report: build directory '{build}' does not exist: run `make build` first (or pass --build DIR)")
+        print(f"report: build directory '{build}' does not exist yet: every section will say which make target "
+              f"fills it", file=sys.stderr)
     out = a.out or build / "report" / "index.html"
     sections = [
         ("gemv", section_gemv(build)),
@@ -337,7 +389,7 @@ def main():
     doc = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>openifc run report</title>"
            f"<style>{CSS}</style></head><body>\n<h1>openifc run report</h1>\n"
            f'<p class="label">Generated {now} from {esc(build.resolve())} at commit {esc(git_describe())} by '
-           f"<code>make report</code> (scripts/report.py).</p>\n<nav>{nav}</nav>\n"
+           f"<code>make report</code> (scripts/report.py).</p>\n<nav>{nav}</nav>\n{summary(build)}\n"
            + "\n".join(s for _, s in sections) + "\n</body></html>\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(doc)

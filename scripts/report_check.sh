@@ -6,12 +6,12 @@ set -euo pipefail
 page=$1
 shot=$2
 width=${3:-1200}
-command -v chromium >/dev/null || { echo "report-check: chromium not found: install the Debian package chromium (make report-check does)"; exit 1; }
+. "$(dirname "$0")/need.sh"
+need chromium chromium report-check
 [ -f "$page" ] || { echo "report-check: $page does not exist: run make report first"; exit 1; }
-# A window tall enough for the whole page: ~ 1 px per 40 bytes of HTML outside the embedded PNGs,
-# plus the PNG heights, is overkill to compute; take a generous fixed height and trim the blank
-# bottom afterwards with ImageMagick when it is there.
-height=${REPORT_HEIGHT:-9000}
+# A window tall enough for the whole page (16000 px: ImageMagick's default policy limit), then
+# the blank bottom is trimmed with ImageMagick.
+height=${REPORT_HEIGHT:-16000}
 abs=$(cd "$(dirname "$page")" && pwd)/$(basename "$page")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -13,7 +13,8 @@ For every configs/core/*.json (or --config F ...):
   - The area regression check against synth/area_baseline.json (fails on > 5% growth of a block;
     --update-baseline records the current numbers).
   - The default configuration's netlist (write_verilog) and behavioural models of the osu018 cells
-    go to <build>/synth/netlist/ for the gate-level re-simulation (sim/netlist, make netlist).
+    go to <build>/synth/netlist/, and the two make ifc_core_flat.v (each cell replaced by its
+    liberty function, hierarchy flattened) for the gate-level re-simulation (sim/netlist, make netlist).
   - --sta: critical path with OpenSTA (Debian opensta) at 180 nm, scaled to 28 nm.
 
 Every Yosys run uses -e 'implicitly declared|has no driver' so a silent miscompile fails.
@@ -260,6 +261,43 @@ def gen_cell_models(lib_path):
     return "\n".join(out)
 
 
+FLATTEN_PASSES = "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
+
+
+def flatten_netlist(netlist, cells_v, out_dir):
+    """The netlist for the gate-level simulation: the osu018 netlist with every cell instance
+    replaced by its liberty function (the generated models) and the hierarchy flattened, so that
+    Verilator sees one module of assigns and flops instead of 228 k instances of 30 cell modules
+    (Verilator 5.006 had not finished the hierarchical netlist after 22 CPU minutes at -O0).
+    opt_expr folds the tie-offs (DFFSR with S tied high -> an async-reset flop: opt_dff), opt_clean
+    drops the internal pin wires; both are equivalence-preserving. The SRAM stays an instance of
+    the black box, with its parameters, for rtl/ifc_sram_1r1w.sv. Returns the flat netlist's path."""
+    flat = os.path.join(out_dir, "ifc_core_flat.v")
+    stub = os.path.join(out_dir, "sram_stub.v")
+    with open(stub, "w") as f:
+        f.write(SRAM_STUB)
+    script = os.path.join(out_dir, "flatten.ys")
+    with open(script, "w") as f:
+        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{FLATTEN_PASSES}\n"
+                f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
+    h = hashlib.sha256((FLATTEN_PASSES + SRAM_STUB).encode())
+    for f in (netlist, cells_v):
+        h.update(open(f, "rb").read())
+    stamp = os.path.join(out_dir, "flat.stamp")
+    if os.path.exists(flat) and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
+        log(f"flat netlist for the gate-level simulation: {flat} (up to date)")
+        return flat
+    t0 = time.time()
+    r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", os.path.join(out_dir, "flatten.log"), script],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"Yosys flatten FAILED (see {out_dir}/flatten.log)\n{r.stderr[-2000:]}")
+    with open(stamp, "w") as f:
+        f.write(h.hexdigest())
+    log(f"flat netlist for the gate-level simulation: {flat} ({time.time() - t0:.0f} s)")
+    return flat
+
+
 # --- timing (OpenSTA) -----------------------------------------------------------------------------
 SRAM_STUB = """(* blackbox *)
 module ifc_sram_1r1w #(parameter Width = 64, parameter Depth = 1024, parameter AddrW = 10) (
@@ -270,7 +308,7 @@ endmodule
 STAGE_CAP_NS = 1.0  # a stage slower than this is a high-fanout net that a buffer tree would fix
 
 
-def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
+def run_sta(netlist, lib, clock_mhz, out_dir, paths=500, top="ifc_core"):
     """Critical path of the core netlist with OpenSTA (Debian opensta, 2019) at the osu018 typical
     corner. Yosys/ABC map without timing and insert no fanout buffers, so a few nets drive hundreds
     of pins; the raw arrival is reported, and an estimate with those stages buffered (each stage
@@ -289,9 +327,9 @@ def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
         f.write(text)
     with open(os.path.join(d, "sram_stub.v"), "w") as f:
         f.write(SRAM_STUB)
-    sta_v = os.path.join(d, "ifc_core_sta.v")
+    sta_v = os.path.join(d, f"{top}_sta.v")
     subprocess.run(["yosys", "-q", "-p", f"read_liberty -lib {lib}; read_verilog {d}/sram_stub.v; "
-                    f"read_verilog {d}/in.v; hierarchy -top ifc_core; write_verilog -noattr -simple-lhs {sta_v}"],
+                    f"read_verilog {d}/in.v; hierarchy -top {top}; write_verilog -noattr -simple-lhs {sta_v}"],
                    check=True, capture_output=True)
     period = 1000.0 / clock_mhz * 180.0 / 28.0  # the clock scaled back to 180 nm (for the slack column)
     tcl = os.path.join(d, "sta.tcl")
@@ -299,7 +337,7 @@ def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
     with open(tcl, "w") as f:
         f.write(f"""read_liberty {lib}
 read_verilog {sta_v}
-link_design ifc_core
+link_design {top}
 create_clock -name clk -period {period:.3f} [get_ports clk_i]
 report_checks -path_delay max -digits 3 -group_count {paths} -endpoint_count 1
 exit
@@ -326,6 +364,44 @@ exit
         return None
     return {"paths": paths, "worst_raw": raw_worst, "worst_buffered": best, "stage_cap_ns": STAGE_CAP_NS,
             "report": rpt}
+
+
+# Blocks whose timing can be checked on their own (--sta-block): the parameters ifc_core gives them.
+STA_BLOCKS = {
+    "ifc_pe_lane": lambda cfg: {"BondBytes": cfg["bond_bytes"], "Macs": cfg["pe_macs"], "TagW": 32,
+                                "MaxK": cfg["act_max_k"], "SegPayloadBytes": cfg["seg_payload_bytes"]},
+}
+
+
+def sta_block(block, cfg_path, lib, out, force):
+    """Synthesises `block` alone and reports its worst register-to-register path (run_sta), scaled to
+    28 nm, against the configured clock. Returns 0 when the scaled path fits the clock period."""
+    cfg = json.load(open(cfg_path))
+    d = os.path.join(out, "block_sta", block)
+    log(run_yosys(block, STA_BLOCKS[block](cfg), lib, d, True, force))
+    st = area.parse_stat(open(os.path.join(d, "stat.txt")).read())
+    tp = [m for m in st if m.lstrip("\\") == block][0]
+    um2 = area.hier_total_um2(st, tp)
+    clk = cfg.get("logic_clock_mhz", 200)
+    t = run_sta(os.path.join(d, "netlist.v"), lib, clk, d, top=block)
+    if not t:
+        return 1
+    scale = 28.0 / 180.0
+    wb, wr = t["worst_buffered"], t["worst_raw"]
+    f28 = 1000.0 / (wb["buffered_ns"] * scale)
+    res = {"block": block, "config": config_name(cfg_path, cfg), "um2": um2, "ge": um2 / nand2_area(lib),
+           "worst_buffered": wb, "worst_raw": wr, "buffered_ns_28nm": wb["buffered_ns"] * scale,
+           "fmax_mhz_28nm": f28, "clock_mhz": clk, "meets_clock": f28 >= clk, "report": t["report"]}
+    with open(os.path.join(d, "timing.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(f"{block} ({res['config']}): {um2:,.0f} um^2 = {res['ge']:,.0f} GE (hierarchical, osu018)")
+    print(f"  worst path, fanout-buffered estimate: {wb['buffered_ns']:.1f} ns at 180 nm, {wb['stages']} stages, "
+          f"{wb['start']} -> {wb['end']}")
+    print(f"  raw (unbuffered): {wr['raw_ns']:.1f} ns")
+    print(f"  x 28/180 = {wb['buffered_ns'] * scale:.2f} ns at 28 nm -> {f28:.0f} MHz against {clk} MHz: "
+          f"{'MET' if res['meets_clock'] else 'NOT MET'}")
+    print(f"  saved {d}/timing.json, report {t['report']}")
+    return 0 if res["meets_clock"] else 1
 
 
 # --- main ------------------------------------------------------------------------------------------
@@ -393,6 +469,9 @@ def main():
     ap.add_argument("--update-baseline", action="store_true", help="record the current GE as synth/area_baseline.json")
     ap.add_argument("--no-check", action="store_true", help="skip the area regression check")
     ap.add_argument("--sta", action="store_true", help="critical path with OpenSTA (default configuration)")
+    ap.add_argument("--sta-block", choices=sorted(STA_BLOCKS),
+                    help="synthesise only this block (the default configuration's parameters) and report its "
+                         "critical path with OpenSTA; minutes instead of the whole core's ~20")
     ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
     ap.add_argument("--out", help="report directory (default <build>/synth)")
     ap.add_argument("--reuse", action="store_true",
@@ -405,6 +484,9 @@ def main():
     os.makedirs(out, exist_ok=True)
     libdir = fetch_liberty(os.path.join(os.path.abspath(a.build), "synth"))
     lib = os.path.join(libdir, "osu018_stdcells.lib")
+    if a.sta_block:
+        sys.exit(sta_block(a.sta_block, a.config[0] if a.config else os.path.join(ROOT, "configs", "core", "default.json"),
+                           lib, out, a.force))
     configs = a.config or sorted(glob.glob(os.path.join(ROOT, "configs", "core", "*.json")))
     if a.netlist_only:
         configs = [os.path.abspath(a.config[0]) if a.config else os.path.join(ROOT, "configs", "core", "default.json")]
@@ -437,6 +519,7 @@ def main():
     shutil.copy(src, os.path.join(nl_dir, "ifc_core_netlist.v"))
     with open(os.path.join(nl_dir, "osu018_cells.v"), "w") as f:
         f.write(gen_cell_models(lib))
+    flatten_netlist(os.path.join(nl_dir, "ifc_core_netlist.v"), os.path.join(nl_dir, "osu018_cells.v"), nl_dir)
     log(f"netlist of ifc_core ({default[0][0]}): {nl_dir}/ifc_core_netlist.v + osu018_cells.v")
     if a.netlist_only:
         return

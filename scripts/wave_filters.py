@@ -7,7 +7,8 @@ Edit > Data Format > Translate Filter File reads. The save files in sim/waves/ s
 state registers in decimal with these filters, so states read by name. `make wave` regenerates
 them; `--check` fails when the checked-in files are stale (ctest wave.FiltersUpToDate).
 
-  scripts/wave_filters.py [--check] --out sim/waves/filters rtl/ifc_pkg.sv rtl/ifc_ecc_corr_engine.sv
+  scripts/wave_filters.py [--check] --out sim/waves/filters --files-f rtl/files.f   (every RTL file)
+  scripts/wave_filters.py [--check] --out sim/waves/filters rtl/ifc_pkg.sv ...     (the files given)
 """
 import argparse
 import pathlib
@@ -52,14 +53,18 @@ def main() -> int:
     ap.add_argument("--out", required=True, type=pathlib.Path)
     ap.add_argument("--check", action="store_true", help="fail if a file would change")
     ap.add_argument("--root", type=pathlib.Path, default=pathlib.Path("."), help="paths in headers are relative to it")
-    ap.add_argument("sources", nargs="+", type=pathlib.Path)
+    ap.add_argument("--files-f", type=pathlib.Path, help="take the sources from this file list (rtl/files.f)")
+    ap.add_argument("sources", nargs="*", type=pathlib.Path)
     a = ap.parse_args()
+    if a.files_f:
+        base = a.files_f.resolve().parent.parent  # paths in rtl/files.f are relative to the repository root
+        a.sources += [base / l.strip() for l in a.files_f.read_text().splitlines()
+                      if l.strip().endswith(".sv") and not l.strip().startswith("//")]
+    if not a.sources:
+        ap.error("give --files-f or source files")
     stale, written = [], 0
     for src in a.sources:
-        found = list(enums(src))
-        if not found:
-            raise SystemExit(f"wave_filters: {src} has no typedef enum")
-        for name, items in found:
+        for name, items in enums(src):
             try:
                 rel = src.resolve().relative_to(a.root.resolve())
             except ValueError:

@@ -58,14 +58,14 @@ void add_dse_command(CLI::App& app) {
   auto* cmd = dse->add_subcommand("kvnand",
                                   "KVNAND: sweep discrete/compact, the weight/KV channel split and the KV cell mode; print the "
                                   "optimum per model and context vs DRAM-equipped IFC (docs/kvnand_system.md)");
-  cmd->add_option("--models", o->d.models, "Models (names under configs/models or config.json paths)")->delimiter(',');
-  cmd->add_option("--contexts", o->d.contexts, "Contexts (tokens in the KV cache before decoding)")->delimiter(',');
-  cmd->add_option("--decode", o->d.decode, "Tokens decoded per run")->check(CLI::Range(uint64_t(1), uint64_t(1) << 20));
-  cmd->add_option("--baseline", o->d.baseline, "DRAM-equipped baseline system");
+  cmd->add_option("--models", o->d.models, "Models (names under configs/models or config.json paths)")->capture_default_str()->delimiter(',');
+  cmd->add_option("--contexts", o->d.contexts, "Contexts (tokens in the KV cache before decoding)")->capture_default_str()->delimiter(',');
+  cmd->add_option("--decode", o->d.decode, "Tokens decoded per run")->capture_default_str()->check(CLI::Range(uint64_t(1), uint64_t(1) << 20));
+  cmd->add_option("--baseline", o->d.baseline, "DRAM-equipped baseline system")->capture_default_str();
   cmd->add_option("--discrete", o->d.discrete, "System file of the discrete variant");
   cmd->add_option("--compact", o->d.compact, "System file of the compact variant");
-  cmd->add_option("--kv-channels", o->d.kv_channels, "Discrete variant: KV channel counts to sweep")->delimiter(',');
-  cmd->add_option("--kv-nand", o->d.kv_nand, "KV page cell modes to sweep (configs/nand names, e.g. slc,default)")->delimiter(',');
+  cmd->add_option("--kv-channels", o->d.kv_channels, "Discrete variant: KV channel counts to sweep")->capture_default_str()->delimiter(',');
+  cmd->add_option("--kv-nand", o->d.kv_nand, "KV page cell modes to sweep (configs/nand names, e.g. slc,default)")->capture_default_str()->delimiter(',');
   cmd->add_flag("--all", o->all, "Print every design, not only the optimum");
   cmd->add_option("--json", o->json, "Write every design point as JSON");
   cmd->add_option("--calibration", o->calibration, "Calibration file (configs/calibration/kv.json beside it is read too)")

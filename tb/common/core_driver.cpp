@@ -1,9 +1,21 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
-#include <unistd.h>
+#include <ctime>
+
+#include "common/progress.hpp"
 
 namespace ifc::tb {
+
+namespace {
+/// CPU time of the calling thread (s): the simulation's own cost, independent of how many other
+/// processes share the machine's cores (wall-clock speed on a loaded 2-core machine is not).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+}  // namespace
 
 namespace core {
 const char* error_name(uint8_t code) {
@@ -74,6 +86,12 @@ void CoreDriver::drive() {
   std::bernoulli_distribution rdy(ready_prob_);
   t.res_ready_i = ready_prob_ >= 1.0 ? 1 : rdy(rng_);
   t.csr_we_i = 0;
+  if (csr_wr_) {
+    t.csr_addr_i = csr_wr_->addr;
+    t.csr_wdata_i = csr_wr_->value;
+    t.csr_we_i = 1;
+    csr_wr_.reset();
+  }
 }
 
 void CoreDriver::sample() {
@@ -114,16 +132,9 @@ uint32_t CoreDriver::csr(uint8_t addr) {
 }
 
 void CoreDriver::csr_write(uint8_t addr, uint32_t value) {
-  auto& t = sim_.top();
-  t.csr_addr_i = addr;
-  t.csr_wdata_i = value;
-  t.csr_we_i = 1;
-  t.eval();
-  t.clk_i = 1;
-  t.eval();
-  t.clk_i = 0;
-  t.eval();
-  t.csr_we_i = 0;
+  // One clock cycle with every hook running, so the other inputs are driven at the write's edge.
+  csr_wr_ = CsrWrite{addr, value};
+  sim_.cycle(1);
 }
 
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
@@ -157,25 +168,23 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   drv.push_cmd({core::kOpGemv, uint8_t(w.dtype()), o.inorder, w.rows(), w.k(), w.layout().base_page, 0});
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
-  const bool tty = o.progress && isatty(2);
-  uint64_t next_report = c0 + 1000000;
+  ProgressLine progress("gemv rows", w.rows(), o.progress);  // TTY only, quiet under CI (progress.hpp)
+  const double cpu0 = thread_cpu_s();
   bool got_status = false;
-  while (sim.cycles() - c0 < bound) {
+  for (uint64_t n = 0; sim.cycles() - c0 < bound; ++n) {
     sim.cycle(64);
     if (!drv.results().empty() && drv.results().back().is_status) {
       got_status = true;
       break;
     }
-    if (tty && sim.cycles() >= next_report) {
-      next_report += 1000000;
-      std::fprintf(stderr, "\r  gemv: %zu / %u rows, %.1f M cycles", drv.results().size(), w.rows(),
-                   double(sim.cycles() - c0) / 1e6);
-    }
+    if (progress.on() && n % 64 == 0) progress.update(double(drv.results().size()), double(sim.cycles() - c0));
   }
-  if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  progress.clear();
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+  r.cpu_s = thread_cpu_s() - cpu0;
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
+  r.sim_cycles_per_cpu_s = r.cpu_s > 0 ? double(sim.cycles() - c0) / r.cpu_s : 0;
   if (!got_status) return r;
   const ResWord st = drv.results().back();
   r.gemv_status = st.error;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -79,6 +80,7 @@ class CoreDriver {
   bool wait_status(uint64_t max_cycles);
   /// Reads a CSR (combinational read port).
   uint32_t csr(uint8_t addr);
+  /// Writes a CSR: runs one clock cycle (all hooks) with csr_we_i set.
   void csr_write(uint8_t addr, uint32_t value);
   bool idle() const { return cmds_.empty() && acts_.empty(); }
 
@@ -97,6 +99,11 @@ class CoreDriver {
   std::deque<ActBeat> acts_;
   std::deque<ResWord> res_;
   size_t statuses_ = 0;
+  struct CsrWrite {
+    uint8_t addr;
+    uint32_t value;
+  };
+  std::optional<CsrWrite> csr_wr_;  ///< a CSR write for the next cycle
 };
 
 struct GemvRunOptions {
@@ -119,7 +126,9 @@ struct GemvRunResult {
   uint64_t cycles = 0;  ///< GEMV command accepted .. status word
   double simulated_ns = 0;
   double wall_s = 0;
-  double sim_cycles_per_s = 0;
+  double sim_cycles_per_s = 0;      ///< simulated cycles per wall-clock second
+  double cpu_s = 0;                 ///< CPU time of the simulating thread
+  double sim_cycles_per_cpu_s = 0;  ///< simulated cycles per CPU second (one core, load-independent)
   uint64_t bytes_sensed = 0, clean = 0, corrected = 0, uncorrectable = 0, erased = 0, read_errors = 0;
   uint64_t stall_window = 0, stall_lanes = 0, stall_corrector = 0, stall_inorder = 0, pages_issued = 0;
   uint64_t raw_bit_errors = 0;

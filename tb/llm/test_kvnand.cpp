@@ -13,25 +13,17 @@
 
 #include "llm/dse.hpp"
 #include "llm/runner.hpp"
+#include "llm_test_util.hpp"
 #include "nand/nand_array.hpp"
 #include "nand/nand_config.hpp"
 
 using namespace ifc::llm;
+using namespace ifc::llm::test;
 using nlohmann::json;
 
 namespace {
 
-const std::string kRoot = IFC_SOURCE_DIR;
-const Paths kPaths{kRoot + "/configs/models", kRoot + "/configs/systems", kRoot + "/configs/calibration/default.json"};
 const std::string kNand = kRoot + "/configs/nand";
-
-Calibration flat_calibration(double u = 1.0) {
-  json j = {{"die", {{"planes", 4}, {"page_data_bytes", 16384}, {"tR_us", 30}, {"seg_payload_bytes", 256}}},
-            {"points",
-             {{{"rber", 0}, {"mode", "out_of_order"}, {"utilization", u}, {"corrected_per_segment", 0}, {"uncorrectable_per_segment", 0}},
-              {{"rber", 0}, {"mode", "in_order"}, {"utilization", u}, {"corrected_per_segment", 0}, {"uncorrectable_per_segment", 0}}}}};
-  return Calibration::from_json(j, "flat");
-}
 
 /// One die on one channel (1 GB/s), weights and KV on it (compact), SLC-mode KV pages (tR 20 us).
 json tiny_kvnand() {
@@ -48,17 +40,6 @@ json tiny_kvnand() {
           {"kv",
            {{"cache", "flash"}, {"variant", "compact"}, {"nand", kNand + "/slc.json"}, {"rber", 0}, {"macs_per_cycle", 16},
             {"softmax_per_cycle", 4}, {"write_buffer_pages_per_die", 4096}, {"partial_bytes", 4}}}};
-}
-
-ModelConfig model(const std::string& name) { return ModelConfig::load(name, kPaths.models_dir); }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
