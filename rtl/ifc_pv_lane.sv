@@ -76,7 +76,7 @@ module ifc_pv_lane #(
     logic [31:0] prod, acc_in;
     assign prod   = ifc_pkg::bf16_mul_fp32(p_q, s_v_q[e*16 +: 16]);
     assign acc_in = s_first_q ? 32'd0 : acc_rdata[e*32 +: 32];
-    ifc_fp32_add u_add (.a_i(acc_in), .b_i(prod), .sum_o(acc_wdata[e*32 +: 32]));
+    ifc_fp32_add u_add (.en_i(s_valid_q), .a_i(acc_in), .b_i(prod), .sum_o(acc_wdata[e*32 +: 32]));
   end
   assign acc_we = s_valid_q;
 
