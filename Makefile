@@ -13,17 +13,19 @@ COLS       ?= 4096
 
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
-            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib
+            libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib \
+            imagemagick
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave bench synth synth-sweep netlist test-seg512 clean calibrate reproduce
+.PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
+        calibrate reproduce report report-check docs-blocks reliability test-seg512
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: BUILD=$(BUILD) CORE=$(CORE) SANITIZE=$(SANITIZE) TEST=<gtest filter> PAGES=$(PAGES)"
 
@@ -44,9 +46,9 @@ run: build ## Main demonstration: an in-flash GEMV at RBER 1e-4, out-of-order vs
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --json $(BUILD)/run/gemv_ooo.json
 	$(BUILD)/ifc gemv --random --rows $(ROWS) --cols $(COLS) --dtype int8 --rber 1e-4 --in-order --json $(BUILD)/run/gemv_inorder.json
 	@echo
-	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it):"
-	@echo "  $(BUILD)/ifc gemv --random --rows 16 --cols 1024 --rber 1e-3 --trace $(BUILD)/waves/gemv.fst"
-	@echo "  gtkwave $(BUILD)/waves/gemv.fst sim/waves/core.gtkw"
+	@echo "Waveform of a smaller run (a dirty segment corrected while clean ones overtake it; docs/first_hour.md):"
+	@echo "  make wave-png      # renders it headlessly to $(BUILD)/waves/gemv_overtake.png"
+	@echo "  gtkwave $(BUILD)/waves/gemv_overtake.core.vcd sim/waves/core.gtkw   # then, on a desktop"
 
 run-read: build ## The foundation demo: a multi-plane sequential read through the RTL page buffers
 	$(BUILD)/ifc read --pages $(PAGES)
@@ -63,12 +65,25 @@ sim: build ## Cycle-exact RTL tests only (ctest labels unit and system)
 lint: deps ## verilator --lint-only -Wall on every module as top
 	scripts/lint.sh
 
-wave: build ## Re-run one test with FST tracing: make wave TEST=<Suite.Test>
-	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest -N lists the names)"; exit 2; }
+WAVE_FILTER_SRC := --files-f rtl/files.f
+
+wave-filters: ## Regenerate the GTKWave state-name filters (sim/waves/filters/) from the RTL enums
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
+
+wave: build ## Re-run one test with FST tracing and open it: make wave TEST=<Suite.Test>
+	@test -n "$(TEST)" || { echo "usage: make wave TEST=<Suite.Test> (ctest --test-dir $(BUILD) -N lists the names)"; exit 2; }
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave.sh $(BUILD) "$(TEST)"
 
+WAVE_PNG ?= $(BUILD)/waves/gemv_overtake.png
+
+wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segment in the corrector overtaken by clean ones (WAVE_PNG=<file>, default build/waves/gemv_overtake.png)
+	cmake --build $(BUILD) -j $(JOBS) --target ifc
+	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
+	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
+
 bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
-	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv
+	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv bench_kv
 	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
 	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)
@@ -100,9 +115,25 @@ calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	/usr/bin/python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
 
-reproduce: deps $(BUILD)/build.ninja ## NVLLM's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
+reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli
 	/usr/bin/python3 scripts/reproduce.py --ifc $(BUILD)/ifc-llm --out $(BUILD)/reproduce
+
+docs-blocks: ## Regenerate docs/blocks/ (one page per RTL block) from the RTL headers and synth/area_baseline.json
+	python3 scripts/gen_block_docs.py --baseline
+
+report: deps ## One HTML page of the latest bench/synth/reproduce/reliability results (build/report/index.html)
+	/usr/bin/python3 scripts/report.py --build $(BUILD) --out $(BUILD)/report/index.html
+
+report-check: report ## Render the report in headless Chromium (installs Debian chromium) to build/report/screenshot.png
+	@dpkg-query -W -f='$${Status}\n' chromium 2>/dev/null | grep -q '^install ok installed' || { \
+	  echo "report-check: installing the Debian package chromium (large, not in make deps)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+	scripts/report_check.sh $(BUILD)/report/index.html $(BUILD)/report/screenshot.png
+
+reliability: deps $(BUILD)/build.ninja ## Reliability campaign (issue 9): RBER sweep, retry, faults, 10^4 fuzzed commands, formal; build/reliability/ (<= 20 min)
+	cmake --build $(BUILD) -j $(JOBS) --target rel_sweep rel_slice test_reliability
+	/usr/bin/python3 scripts/reliability.py --build $(BUILD)
 
 clean: ## Remove the build directory
 	rm -rf $(BUILD)

@@ -14,5 +14,9 @@ rtl/ifc_pe_lane.sv
 rtl/ifc_scoreboard.sv
 rtl/ifc_seg_fifo.sv
 rtl/ifc_prefetch_seq.sv
+rtl/ifc_read_retry.sv
 rtl/ifc_dispatch.sv
+rtl/ifc_kv_append.sv
+rtl/ifc_softmax.sv
+rtl/ifc_pv_lane.sv
 rtl/ifc_core.sv

@@ -16,15 +16,37 @@
 ///          row order, then one status word per command {1, 7'b0, error[7:0], opcode[7:0],
 ///          8'b0, failed_rows[31:0]}. A malformed command gets only its status word.
 ///   csr_*  registers (read combinational, write on csr_we_i): see the CSR map below.
-///   nand_* the NAND array (one multi-plane command bus, per-plane data), as ifc_read_path.
+///   nand_* the NAND array (one multi-plane command bus, per-plane data), as ifc_read_path, plus
+///          (read-retry, ifc_read_retry) nand_cmd_step_o: the read-level step, 0 for the normal
+///          multi-plane reads, >= 1 for a single-segment retry read of segment nand_cmd_seg_o of
+///          the one page in the mask, returned on the retry channel nand_rty_* (SegBeats beats);
+///          and (watchdog) nand_rst_o, a one-cycle pulse that resets the NAND interface (aborts
+///          every read in flight) when a GEMV made no progress for the watchdog timeout.
 /// CSR map (32-bit): 0 status {.., state[2:0], busy}, 1 last error, 2 cycles, 3 bytes sensed,
 ///   4 segments clean, 5 corrected, 6 uncorrectable, 7 erased, 8 NAND read errors,
 ///   9 stall cycles: scoreboard window, 10 no free lane, 11 corrector busy, 12 in-order wait,
 ///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable),
-///   16..23 reserved for read-retry / watchdog, 24..31 reserved for the KV cache; unmapped reads 0.
+///   16 retry reads issued, 17 segments recovered by retry, 18 segments failed after RetryMax
+///   retries, 19 watchdog timeouts (since reset), 20 RetryMax (read-only), 21 watchdog timeout in
+///   cycles (writable; reset value WatchdogCycles), 22 cycles the retry unit was busy, 23 reserved;
+///   KV cache (docs/kvnand.md): 24 KV region base page (writable while idle; splits the pages up
+///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
+///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
+///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
+///   stream region; unmapped reads 0.
+/// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
+///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
+///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
+/// Read-retry (docs/reliability.md): a segment the corrector finds uncorrectable is re-read at the
+///   next read-level step (ifc_read_retry), up to RetryMax steps; only then does its row fail.
+/// Watchdog: a GEMV that sees no NAND beat, no partial sum and no result word for the watchdog
+///   timeout (host backpressure on res pauses it) ends with error WATCHDOG: the datapath is reset
+///   (one-cycle flush), the NAND interface reset, the rows not yet delivered count as failed in the
+///   status word, and the core returns to idle; the loaded activation stays valid.
 /// Parameters: as the blocks; Lanes, Macs, MaxK (activation elements), Window (scoreboard),
 ///   NumCorrectors, ChienPar, SegCrc (a corrected segment whose CRC-32C field disagrees with its
-///   payload is uncorrectable: counted in CSR 6, its row fails), PagesPerPlane (address range check).
+///   payload is uncorrectable: counted in CSR 6, its row fails), PagesPerPlane (address range check),
+///   RetryMax (read-retry steps, 0..15; 0: no retry), WatchdogCycles (watchdog timeout, cycles).
 module ifc_core #(
   parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
   parameter int unsigned PageDataBytes   = ifc_pkg::DEF_PAGE_DATA_BYTES,
@@ -47,6 +69,10 @@ module ifc_core #(
   parameter int unsigned MaxK            = 32768,
   parameter int unsigned Window          = 128,
   parameter int unsigned PagesPerPlane   = 504 * 2304,
+  parameter int unsigned RetryMax        = 4,
+  parameter int unsigned WatchdogCycles  = 1048576,
+  parameter int unsigned KvGroups        = ifc_pkg::DEF_KV_GROUPS,
+  parameter int unsigned KvMaxRuns       = ifc_pkg::DEF_KV_MAX_RUNS,
   localparam int unsigned BondW    = BondBytes * 8,
   localparam int unsigned SegBeats = (SegPayloadBytes + SegSlotBytes) / BondBytes,
   localparam int unsigned PayBeats = SegPayloadBytes / BondBytes,
@@ -56,6 +82,7 @@ module ifc_core #(
   localparam int unsigned ActWordW = 2 * Macs * 16,
   localparam int unsigned ActWords = MaxK / (2 * Macs),
   localparam int unsigned ActAW    = $clog2(ActWords),
+  localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4,  // >= corrector slots
   localparam int unsigned PadWords = 2 * SegPayloadBytes / (2 * Macs)
 ) (
   input  wire logic                     clk_i,
@@ -81,10 +108,24 @@ module ifc_core #(
   output      logic [Planes-1:0]        nand_cmd_plane_mask_o,
   output      logic [31:0]              nand_cmd_page_o,
   output      logic                     nand_cmd_cache_o,
+  output      logic [3:0]               nand_cmd_step_o,
+  output      logic [15:0]              nand_cmd_seg_o,
   input  wire logic [Planes-1:0]        nand_dat_valid_i,
   input  wire logic [Planes*BondW-1:0]  nand_dat_data_i,
   input  wire logic [Planes-1:0]        nand_dat_last_i,
-  input  wire logic [Planes-1:0]        nand_dat_err_i
+  input  wire logic [Planes-1:0]        nand_dat_err_i,
+  input  wire logic                     nand_rty_valid_i,
+  input  wire logic [BondW-1:0]         nand_rty_data_i,
+  input  wire logic                     nand_rty_last_i,
+  input  wire logic                     nand_rty_err_i,
+  output      logic                     nand_rst_o,
+  // NAND program port (KV cache)
+  output      logic                     nand_prg_valid_o,
+  input  wire logic                     nand_prg_ready_i,
+  output      logic [7:0]               nand_prg_plane_o,
+  output      logic [31:0]              nand_prg_page_o,
+  output      logic [BondW-1:0]         nand_prg_data_o,
+  output      logic                     nand_prg_last_o
 );
   // =============================================================================================
   // Command decode and control FSM
@@ -102,6 +143,11 @@ module ifc_core #(
   logic [ActWordW-1:0] act_buf_q, act_buf_d; // word being assembled
   logic [31:0] failed_rows_q, failed_rows_d;
   logic        gemv_start, cmd_fire, act_fire, res_fire;
+  logic        kv_start, kv_idle, kv_done, kv_in_ready;
+  logic [7:0]  kv_err;
+  // Watchdog (read-retry / watchdog part of the core): progress counter, datapath flush.
+  logic [31:0] wd_cnt_q, wd_cnt_d, wd_limit_q, wd_limit_d, wd_events_q, wd_events_d, rows_out_q, rows_out_d;
+  logic        flush_q, flush_d, dp_rst_n, wd_progress;
 
   // Descriptor fields
   logic [7:0]  c_op;
@@ -169,7 +215,8 @@ module ifc_core #(
 
   assign cmd_ready_o = (state_q == ifc_pkg::CoreIdle);
   assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip);
+  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip) ||
+                       ((state_q == ifc_pkg::CoreKv) && kv_in_ready);
   assign act_fire    = act_valid_i && act_ready_o;
 
   always_comb begin
@@ -193,9 +240,12 @@ module ifc_core #(
     act_valid_d = act_valid_q; act_elem_d = act_elem_q; act_word_d = act_word_q;
     act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
     gemv_start = 1'b0;
+    kv_start = 1'b0;
     act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
 
     if (csr_we_i && csr_addr_i == 5'd15) ctrl_inorder_d = csr_wdata_i[0];
+    wd_cnt_d = '0; wd_limit_d = wd_limit_q; wd_events_d = wd_events_q; rows_out_d = rows_out_q; flush_d = 1'b0;
+    if (csr_we_i && csr_addr_i == 5'd21) wd_limit_d = csr_wdata_i;
 
     case (state_q)
       ifc_pkg::CoreIdle: begin
@@ -239,10 +289,20 @@ module ifc_core #(
               spr_d = g_spr;
               nsegs_d = g_nsegs[31:0];
               gemv_start = 1'b1;
+              rows_out_d = '0;
             end
+          end else if (c_op == ifc_pkg::OP_KV_APPEND && kv_idle) begin
+            state_d = ifc_pkg::CoreKv;
+            kv_start = 1'b1;
           end else begin
             err_d = ifc_pkg::ERR_OPCODE;
           end
+        end
+      end
+      ifc_pkg::CoreKv: begin
+        if (kv_done) begin
+          err_d = kv_err;
+          state_d = ifc_pkg::CoreStatus;
         end
       end
       ifc_pkg::CoreAct: begin
@@ -278,7 +338,18 @@ module ifc_core #(
       end
       ifc_pkg::CoreGemv: begin
         if (res_fire && row_failed) failed_rows_d = failed_rows_q + 1'b1;
-        if (gemv_done) state_d = ifc_pkg::CoreStatus;
+        if (res_fire) rows_out_d = rows_out_q + 1'b1;
+        wd_cnt_d = wd_progress ? '0 : wd_cnt_q + 1'b1;
+        if (gemv_done) begin
+          state_d = ifc_pkg::CoreStatus;
+        end else if (wd_cnt_q >= wd_limit_q) begin
+          // watchdog: the rows not delivered fail, the datapath and the NAND interface are reset
+          state_d = ifc_pkg::CoreStatus;
+          err_d = ifc_pkg::ERR_WATCHDOG;
+          failed_rows_d = failed_rows_q + (rows_q - rows_out_q);
+          wd_events_d = wd_events_q + 1'b1;
+          flush_d = 1'b1;
+        end
       end
       ifc_pkg::CoreStatus: begin
         if (res_fire) begin
@@ -299,6 +370,8 @@ module ifc_core #(
       failed_rows_q <= '0;
       act_word_q <= '0;
       act_elem_q <= '0;
+      wd_cnt_q <= '0; wd_limit_q <= 32'(WatchdogCycles); wd_events_q <= '0; flush_q <= 1'b0;
+      rows_out_q <= '0;
     end else begin
       state_q <= state_d;
       last_err_q <= last_err_d;
@@ -307,8 +380,13 @@ module ifc_core #(
       failed_rows_q <= failed_rows_d;
       act_word_q <= act_word_d;
       act_elem_q <= act_elem_d;
+      wd_cnt_q <= wd_cnt_d; wd_limit_q <= wd_limit_d; wd_events_q <= wd_events_d; flush_q <= flush_d;
+      rows_out_q <= rows_out_d;
     end
   end
+  // The datapath's reset: the core reset, or the one-cycle watchdog flush (from a flop: no glitch).
+  assign dp_rst_n   = rst_ni && !flush_q;
+  assign nand_rst_o = flush_q;
   always_ff @(posedge clk_i) begin
     op_q <= op_d; err_q <= err_d; dtype_q <= dtype_d; act_dtype_q <= act_dtype_d; inorder_q <= inorder_d;
     rows_q <= rows_d; k_q <= k_d; act_k_q <= act_k_d; base_q <= base_d; nsegs_q <= nsegs_d; spr_q <= spr_d;
@@ -322,13 +400,65 @@ module ifc_core #(
   logic              sense_start, seq_busy;
   logic [31:0]       pages_issued;
 
+  logic              seq_cmd_valid, seq_cmd_ready, seq_cmd_cache;
+  logic [Planes-1:0] seq_cmd_mask;
+  logic [31:0]       seq_cmd_page;
+
   ifc_prefetch_seq #(.Planes(Planes), .SegsPerPage(SegsPerPage)) u_seq (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni(dp_rst_n),
     .start_i(gemv_start), .base_page_i(c_base), .nsegs_i(g_nsegs[31:0]),
     .sense_ready_i(sense_ready), .sense_start_o(sense_start),
-    .nand_cmd_valid_o, .nand_cmd_ready_i, .nand_cmd_plane_mask_o, .nand_cmd_page_o, .nand_cmd_cache_o,
+    .nand_cmd_valid_o(seq_cmd_valid), .nand_cmd_ready_i(seq_cmd_ready), .nand_cmd_plane_mask_o(seq_cmd_mask),
+    .nand_cmd_page_o(seq_cmd_page), .nand_cmd_cache_o(seq_cmd_cache),
     .busy_o(seq_busy), .pages_issued_o(pages_issued)
   );
+
+  // Read-retry unit (re-reads of uncorrectable segments) and the NAND command arbiter: retry reads
+  // first; a command presented to the NAND stays presented (and unchanged) until it is accepted.
+  logic              rty_cmd_valid, rty_cmd_ready, rq_valid, rq_ready;
+  logic [Planes-1:0] rty_cmd_mask;
+  logic [31:0]       rty_cmd_page, rq_g;
+  logic [15:0]       rty_cmd_seg, rq_s;
+  logic [3:0]        rty_cmd_step, rq_step, rsrc_step;
+  logic              rsrc_valid, rsrc_ready, rty_idle;
+  logic [BondW-1:0]  rsrc_data;
+  logic [MetaW-1:0]  rsrc_meta;
+  logic              arb_lock_q, arb_lock_d, arb_rty_q, arb_rty_d, arb_rty;
+
+  ifc_read_retry #(
+    .Planes(Planes), .SegsPerPage(SegsPerPage), .BondBytes(BondBytes), .SegBeats(SegBeats),
+    .ParityBits(ParityBits), .GenPoly(GenPoly), .EccT(EccT), .Depth(RetryDepth)
+  ) u_retry (
+    .clk_i, .rst_ni(dp_rst_n), .base_page_i(base_q),
+    .req_valid_i(rq_valid), .req_ready_o(rq_ready), .req_g_i(rq_g), .req_s_i(rq_s), .req_step_i(rq_step),
+    .nand_cmd_valid_o(rty_cmd_valid), .nand_cmd_ready_i(rty_cmd_ready), .nand_cmd_plane_mask_o(rty_cmd_mask),
+    .nand_cmd_page_o(rty_cmd_page), .nand_cmd_seg_o(rty_cmd_seg), .nand_cmd_step_o(rty_cmd_step),
+    .nand_valid_i(nand_rty_valid_i), .nand_data_i(nand_rty_data_i), .nand_last_i(nand_rty_last_i),
+    .nand_err_i(nand_rty_err_i),
+    .out_valid_o(rsrc_valid), .out_ready_i(rsrc_ready), .out_data_o(rsrc_data), .out_meta_o(rsrc_meta),
+    .out_step_o(rsrc_step), .idle_o(rty_idle)
+  );
+
+  assign arb_rty               = arb_lock_q ? arb_rty_q : rty_cmd_valid;
+  assign nand_cmd_valid_o      = arb_rty ? rty_cmd_valid : seq_cmd_valid;
+  assign nand_cmd_plane_mask_o = arb_rty ? rty_cmd_mask : seq_cmd_mask;
+  assign nand_cmd_page_o       = arb_rty ? rty_cmd_page : seq_cmd_page;
+  assign nand_cmd_cache_o      = arb_rty ? 1'b0 : seq_cmd_cache;
+  assign nand_cmd_step_o       = arb_rty ? rty_cmd_step : 4'd0;
+  assign nand_cmd_seg_o        = arb_rty ? rty_cmd_seg : 16'd0;
+  assign rty_cmd_ready         = arb_rty && nand_cmd_ready_i;
+  assign seq_cmd_ready         = !arb_rty && nand_cmd_ready_i;
+  assign arb_lock_d            = nand_cmd_valid_o && !nand_cmd_ready_i;
+  assign arb_rty_d             = arb_rty;
+  always_ff @(posedge clk_i or negedge dp_rst_n) begin
+    if (!dp_rst_n) begin
+      arb_lock_q <= 1'b0;
+      arb_rty_q  <= 1'b0;
+    end else begin
+      arb_lock_q <= arb_lock_d;
+      arb_rty_q  <= arb_rty_d;
+    end
+  end
 
   // Per plane: lane -> checker -> (tag) -> segment FIFO
   logic [Planes-1:0]         fifo_valid, fifo_ready, fifo_empty;
@@ -365,7 +495,7 @@ module ifc_core #(
       .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
       .SegPayloadBytes(SegPayloadBytes), .SegSlotBytes(SegSlotBytes), .SegCredits(SegCredits)
     ) u_lane (
-      .clk_i, .rst_ni, .cache_en_i(1'b1),
+      .clk_i, .rst_ni(dp_rst_n), .cache_en_i(1'b1),
       .sense_ready_o(sense_ready[p]), .sense_start_i(sense_start), .sense_tag_i(nand_cmd_page_o),
       .nand_valid_i(nand_dat_valid_i[p]), .nand_data_i(nand_dat_data_i[p*BondW +: BondW]),
       .nand_last_i(nand_dat_last_i[p]), .nand_err_i(nand_dat_err_i[p]),
@@ -379,14 +509,14 @@ module ifc_core #(
       .BondBytes(BondBytes), .SegBeats(SegBeats), .ParityBits(ParityBits), .GenPoly(GenPoly),
       .ErasedMaxZeros(EccT), .SideW(1)
     ) u_chk (
-      .clk_i, .rst_ni,
+      .clk_i, .rst_ni(dp_rst_n),
       .in_valid_i(lv), .in_ready_o(lr), .in_data_i(ldata), .in_last_i(lseg_last), .in_side_i(lerr),
       .out_valid_o(cv), .out_ready_i(cr), .out_data_o(cdata), .out_last_o(clast), .out_side_o(cside),
       .out_dirty_o(cdirty), .out_erased_o(cerased), .out_rem_o(crem)
     );
 
     ifc_seg_fifo #(.BeatW(BondW), .SegBeats(SegBeats), .Segs(SegCredits), .MetaW(MetaW)) u_fifo (
-      .clk_i, .rst_ni,
+      .clk_i, .rst_ni(dp_rst_n),
       .wr_valid_i(cv), .wr_ready_o(cr), .wr_data_i(cdata), .wr_last_i(clast),
       .wr_meta_i({crem, cside[0], cerased, cdirty, ps_q[p*16 +: 16], pg_q[p*32 +: 32]}),
       .rd_valid_o(fifo_valid[p]), .rd_ready_i(fifo_ready[p]), .rd_data_o(fifo_data[p*BondW +: BondW]),
@@ -407,8 +537,8 @@ module ifc_core #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
+  always_ff @(posedge clk_i or negedge dp_rst_n) begin
+    if (!dp_rst_n) begin
       pg_q <= '0;
       ps_q <= '0;
     end else begin
@@ -422,7 +552,7 @@ module ifc_core #(
   // =============================================================================================
   logic [CorrPorts-1:0]            cin_valid, cin_ready, cin_last, cout_valid, cout_ready, cout_last, cout_unc;
   logic [CorrPorts*BondW-1:0]      cin_data, cout_data;
-  logic [CorrPorts*48-1:0]         cin_tag, cout_tag;
+  logic [CorrPorts*52-1:0]         cin_tag, cout_tag;   // {retry step, s, g}
   logic [CorrPorts*ParityBits-1:0] cin_rem;
   logic [CorrPorts-1:0]            corr_idle_v;
   logic                            corr_idle;
@@ -433,14 +563,14 @@ module ifc_core #(
     logic [31:0]                 unused_perf_corr, unused_perf_unc, unused_perf_crc;
     ifc_ecc_corrector #(
       .BondBytes(BondBytes), .SegBeats(SegBeats), .M(EccM), .T(EccT), .ParityBits(ParityBits),
-      .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(48),
+      .PrimPoly(PrimPoly), .NumEngines(NumCorrectors), .ChienPar(ChienPar), .TagW(52),
       .SegCrc(SegCrc), .PayBeats(PayBeats)
     ) u_corr (
-      .clk_i, .rst_ni,
+      .clk_i, .rst_ni(dp_rst_n),
       .in_valid_i(cin_valid[c]), .in_ready_o(cin_ready[c]), .in_data_i(cin_data[c*BondW +: BondW]),
-      .in_last_i(cin_last[c]), .in_tag_i(cin_tag[c*48 +: 48]), .in_rem_i(cin_rem[c*ParityBits +: ParityBits]),
+      .in_last_i(cin_last[c]), .in_tag_i(cin_tag[c*52 +: 52]), .in_rem_i(cin_rem[c*ParityBits +: ParityBits]),
       .out_valid_o(cout_valid[c]), .out_ready_i(cout_ready[c]), .out_data_o(cout_data[c*BondW +: BondW]),
-      .out_last_o(cout_last[c]), .out_tag_o(cout_tag[c*48 +: 48]), .out_uncorrectable_o(cout_unc[c]),
+      .out_last_o(cout_last[c]), .out_tag_o(cout_tag[c*52 +: 52]), .out_uncorrectable_o(cout_unc[c]),
       .out_nerr_o(unused_nerr), .busy_o(unused_busy), .idle_o(corr_idle_v[c]),
       .perf_corrected_o(unused_perf_corr), .perf_uncorrectable_o(unused_perf_unc),
       .perf_crc_fail_o(unused_perf_crc)
@@ -454,15 +584,16 @@ module ifc_core #(
   logic                   fail_valid, fail_ready, disp_idle;
   logic [31:0]            fail_g, sb_limit, sb_commit;
   logic [31:0]            cnt_clean, cnt_erased, cnt_corr, cnt_unc, cnt_rerr;
-  logic [31:0]            st_win, st_lanes, st_corr, st_ord;
+  logic [31:0]            st_win, st_lanes, st_corr, st_ord, cnt_rec, cnt_exh;
   logic [CorrPorts-1:0]   unused_cout_last;
 
   assign unused_cout_last = cout_last;
 
   ifc_dispatch #(
-    .Planes(Planes), .Lanes(Lanes), .CorrPorts(CorrPorts), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits)
+    .Planes(Planes), .Lanes(Lanes), .CorrPorts(CorrPorts), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits),
+    .RetryMax(RetryMax), .RetryDepth(RetryDepth)
   ) u_disp (
-    .clk_i, .rst_ni, .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
+    .clk_i, .rst_ni(dp_rst_n), .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
     .limit_i(sb_limit),
     .src_valid_i(fifo_valid), .src_ready_o(fifo_ready), .src_data_i(fifo_data), .src_meta_i(fifo_meta),
     .cin_valid_o(cin_valid), .cin_ready_i(cin_ready), .cin_data_o(cin_data), .cin_last_o(cin_last),
@@ -472,10 +603,14 @@ module ifc_core #(
     .seg_valid_o(l_seg_valid), .seg_ready_i(l_seg_ready), .seg_tag_o(l_seg_tag), .seg_act_elem_o(l_seg_act),
     .beat_valid_o(l_beat_valid), .beat_ready_i(l_beat_ready), .beat_data_o(l_beat_data), .beat_last_o(l_beat_last),
     .fail_valid_o(fail_valid), .fail_ready_i(fail_ready), .fail_g_o(fail_g),
+    .rty_valid_i(rsrc_valid), .rty_ready_o(rsrc_ready), .rty_data_i(rsrc_data), .rty_meta_i(rsrc_meta),
+    .rty_step_i(rsrc_step),
+    .rq_valid_o(rq_valid), .rq_ready_i(rq_ready), .rq_g_o(rq_g), .rq_s_o(rq_s), .rq_step_o(rq_step),
     .idle_o(disp_idle),
     .cnt_clean_o(cnt_clean), .cnt_erased_o(cnt_erased), .cnt_corrected_o(cnt_corr),
     .cnt_uncorrectable_o(cnt_unc), .cnt_read_err_o(cnt_rerr),
-    .stall_window_o(st_win), .stall_lanes_o(st_lanes), .stall_corrector_o(st_corr), .stall_inorder_o(st_ord)
+    .stall_window_o(st_win), .stall_lanes_o(st_lanes), .stall_corrector_o(st_corr), .stall_inorder_o(st_ord),
+    .cnt_recovered_o(cnt_rec), .cnt_exhausted_o(cnt_exh)
   );
 
   // PE lanes, each with its activation copy
@@ -495,7 +630,7 @@ module ifc_core #(
     );
 
     ifc_pe_lane #(.BondBytes(BondBytes), .Macs(Macs), .TagW(32), .MaxK(MaxK), .SegPayloadBytes(SegPayloadBytes)) u_pe (
-      .clk_i, .rst_ni,
+      .clk_i, .rst_ni(dp_rst_n),
       .seg_valid_i(l_seg_valid[l]), .seg_ready_o(l_seg_ready[l]), .seg_tag_i(l_seg_tag[l*32 +: 32]),
       .seg_dtype_i(dtype_q), .seg_act_elem_i(l_seg_act[l*32 +: 32]),
       .beat_valid_i(l_beat_valid[l]), .beat_ready_o(l_beat_ready[l]), .beat_data_i(l_beat_data[l*BondW +: BondW]),
@@ -528,7 +663,7 @@ module ifc_core #(
 
   logic sb_busy, sb_done;
   ifc_scoreboard #(.Window(Window)) u_sb (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni(dp_rst_n),
     .start_i(gemv_start), .rows_i(c_rows), .segs_per_row_i(g_spr), .dtype_i(c_dtype),
     .limit_o(sb_limit), .commit_o(sb_commit),
     .ps_valid_i(ps_valid), .ps_ready_o(ps_ready), .ps_g_i(ps_g), .ps_value_i(ps_value), .ps_fail_i(ps_fail),
@@ -537,15 +672,57 @@ module ifc_core #(
   );
 
   // The GEMV is done when every row is out and every padding segment has been drained.
-  assign gemv_done = sb_done && !sb_busy && !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle;
+  assign gemv_done = sb_done && !sb_busy && !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle &&
+                     rty_idle;
+  // Watchdog progress: a NAND beat, a partial sum into the scoreboard, a result word, or the host
+  // holding res (its backpressure is not a fault).
+  assign wd_progress = (|nand_dat_valid_i) || nand_rty_valid_i || (ps_valid && ps_ready) || res_fire ||
+                       (res_valid_o && !res_ready_i);
+
+  // =============================================================================================
+  // KV cache: append path (write buffer, encoder, program sequencer, mapping table)
+  // =============================================================================================
+  localparam int unsigned KvMapAW = (2 * KvGroups * KvMaxRuns > 1) ? $clog2(2 * KvGroups * KvMaxRuns) : 1;
+  localparam int unsigned KvPlaneW = (Planes > 1) ? $clog2(Planes) : 1;
+  logic [31:0]         kv_alloc, kv_region, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
+  logic [KvPlaneW-1:0] kv_prg_plane;
+  logic                kv_map_re;
+  assign kv_map_re = csr_we_i && csr_addr_i == 5'd25;
+
+  ifc_kv_append #(
+    .Planes(Planes), .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
+    .SegPayloadBytes(SegPayloadBytes), .SegSlotBytes(SegSlotBytes), .ParityBits(ParityBits), .GenPoly(GenPoly),
+    .SegCrc(SegCrc), .KvGroups(KvGroups), .MaxRuns(KvMaxRuns), .PagesPerPlane(PagesPerPlane)
+  ) u_kv (
+    .clk_i, .rst_ni,
+    .start_i(kv_start), .dtype_i(c_dtype), .d_i(c_rows), .group_i(c_k), .token_i(c_base),
+    .idle_o(kv_idle), .done_o(kv_done), .err_o(kv_err),
+    .in_valid_i(act_valid_i && state_q == ifc_pkg::CoreKv), .in_ready_o(kv_in_ready), .in_data_i(act_data_i),
+    .in_last_i(act_last_i),
+    .nand_prg_valid_o, .nand_prg_ready_i, .nand_prg_plane_o(kv_prg_plane), .nand_prg_page_o, .nand_prg_data_o,
+    .nand_prg_last_o,
+    .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
+    .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
+    .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall)
+  );
+  assign nand_prg_plane_o = 8'(kv_prg_plane);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) kv_map_idx_q <= '0;
+    else if (kv_map_re) kv_map_idx_q <= csr_wdata_i;
+  end
 
   // =============================================================================================
   // Performance counters and CSRs
   // =============================================================================================
-  logic [31:0] cyc_q, bytes_q, bytes_d;
+  logic [31:0] cyc_q, bytes_q, bytes_d, rty_reads_q, rty_reads_d, rty_busy_q, rty_busy_d;
   always_comb begin
     bytes_d = bytes_q;
-    if (gemv_start) bytes_d = '0;
+    rty_reads_d = rty_reads_q + 32'(rty_cmd_valid && rty_cmd_ready);
+    rty_busy_d  = rty_busy_q + 32'(!rty_idle);
+    if (gemv_start) begin
+      bytes_d = '0; rty_reads_d = '0; rty_busy_d = '0;
+    end
     for (int p = 0; p < Planes; p++) begin
       if (nand_dat_valid_i[p]) bytes_d = bytes_d + 32'(BondBytes);
     end
@@ -554,9 +731,13 @@ module ifc_core #(
     if (!rst_ni) begin
       cyc_q <= '0;
       bytes_q <= '0;
+      rty_reads_q <= '0;
+      rty_busy_q <= '0;
     end else begin
       cyc_q <= cyc_q + 1'b1;
       bytes_q <= bytes_d;
+      rty_reads_q <= rty_reads_d;
+      rty_busy_q <= rty_busy_d;
     end
   end
 
@@ -578,7 +759,21 @@ module ifc_core #(
       5'd13: csr_rdata_o = pages_issued;
       5'd14: csr_rdata_o = failed_rows_q;
       5'd15: csr_rdata_o = {31'd0, ctrl_inorder_q};
-      default: csr_rdata_o = 32'd0;  // 16..23 reserved (reliability), 24..31 reserved (KV cache)
+      5'd16: csr_rdata_o = rty_reads_q;
+      5'd17: csr_rdata_o = cnt_rec;
+      5'd18: csr_rdata_o = cnt_exh;
+      5'd19: csr_rdata_o = wd_events_q;
+      5'd20: csr_rdata_o = 32'(RetryMax);
+      5'd21: csr_rdata_o = wd_limit_q;
+      5'd22: csr_rdata_o = rty_busy_q;
+      5'd24: csr_rdata_o = kv_alloc;
+      5'd25: csr_rdata_o = kv_map_idx_q;
+      5'd26: csr_rdata_o = kv_map_rdata;
+      5'd27: csr_rdata_o = kv_pages;
+      5'd28: csr_rdata_o = kv_tokens;
+      5'd29: csr_rdata_o = kv_stall;
+      5'd30: csr_rdata_o = kv_region;
+      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 31 reserved (KV cache)
     endcase
   end
 
@@ -588,7 +783,7 @@ module ifc_core #(
   logic [1:0]  unused_row_hi;
   logic [31:0] unused_commit;
   assign unused_cmd_bits = cmd_data_i[31:11];
-  assign unused_csr_bits = csr_wdata_i[31:1];
+  assign unused_csr_bits = csr_wdata_i[31:1];  // CSR 21 uses all 32 bits; CSR 15 only bit 0
   assign unused_row_hi   = row_idx[31:30];
   assign unused_commit   = sb_commit;
 
@@ -597,6 +792,16 @@ module ifc_core #(
   `IFC_ASSERT_KNOWN(ResValidKnown_A, res_valid_o)
   `IFC_ASSERT_KNOWN(CmdReadyKnown_A, cmd_ready_o)
   `IFC_ASSERT(ActWriteInRange_A, act_we |-> (act_word_q < (ActAW+1)'(ActWords)))
+`ifndef SYNTHESIS
+  // The arbitrated NAND command is stable until accepted (written out: it is withdrawn legally by
+  // the watchdog flush, so it is disabled by the datapath reset, not only rst_ni).
+  NandCmdStable_A: assert property (@(posedge clk_i) disable iff (!dp_rst_n)
+    ($past(nand_cmd_valid_o) && !$past(nand_cmd_ready_i) && $past(dp_rst_n)) |->
+    (nand_cmd_valid_o && {nand_cmd_page_o, nand_cmd_plane_mask_o, nand_cmd_step_o, nand_cmd_seg_o, nand_cmd_cache_o}
+                         == $past({nand_cmd_page_o, nand_cmd_plane_mask_o, nand_cmd_step_o, nand_cmd_seg_o, nand_cmd_cache_o})))
+    else $error("[%m] valid/ready stability NandCmdStable_A failed");
+`endif
+  `IFC_ASSERT_INIT(RetryMaxFits_A, RetryMax <= 15)
   // Segment size: a power of two from 128 B to 1 KiB; the activation buffer holds whole INT4 segments.
   `IFC_ASSERT_INIT(SegPayloadPow2_A, SegPayloadBytes >= 128 && SegPayloadBytes <= 1024 &&
                                      (SegPayloadBytes & (SegPayloadBytes - 1)) == 0)

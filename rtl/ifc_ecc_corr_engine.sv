@@ -254,21 +254,23 @@ module ifc_ecc_corr_engine #(
   logic [(T+1)*M-1:0] mul_b;       // entry 0 is 0
   logic [M-1:0]       delta_new;
 
+  logic bm_active;
+  assign bm_active = (st_q == StBmD) || (st_q == StBmU) || (st_q == StChk);
+
   always_comb begin
     a_op = '0;
-    for (int i = 0; i <= T; i++) begin
-      if (st_q == StBmD) begin
-        a_op[i*M +: M] = q_q[(2*T-1+i)*M +: M];
-      end else if (st_q == StChk) begin
-        a_op[i*M +: M] = ChienInit[i*M +: M];
-      end else begin
-        a_op[i*M +: M] = gamma_q;
+    if (bm_active) begin
+      for (int i = 0; i <= T; i++) begin
+        if (st_q == StBmD) begin
+          a_op[i*M +: M] = q_q[(2*T-1+i)*M +: M];
+        end else if (st_q == StChk) begin
+          a_op[i*M +: M] = ChienInit[i*M +: M];
+        end else begin
+          a_op[i*M +: M] = gamma_q;
+        end
       end
     end
   end
-
-  logic bm_active;
-  assign bm_active = (st_q == StBmD) || (st_q == StBmU) || (st_q == StChk);
   for (genvar i = 0; i <= T; i++) begin : g_mul_a
     logic [M-1:0] v;
     always_comb begin
@@ -287,17 +289,22 @@ module ifc_ecc_corr_engine #(
     assign mul_b[i*M +: M] = v;
   end
 
+  // delta is used in StBmD only, deg(lambda) in StChk only (operand isolation, as above).
   always_comb begin
     delta_new = '0;
-    for (int i = 0; i <= T; i++) delta_new = delta_new ^ mul_a[i*M +: M];
+    if (st_q == StBmD) begin
+      for (int i = 0; i <= T; i++) delta_new = delta_new ^ mul_a[i*M +: M];
+    end
   end
 
   // deg(lambda): the highest non-zero coefficient.
   logic [NerrW-1:0] lam_deg;
   always_comb begin
     lam_deg = '0;
-    for (int i = 1; i <= T; i++) begin
-      if (lam_q[i*M +: M] != '0) lam_deg = NerrW'(i);
+    if (st_q == StChk) begin
+      for (int i = 1; i <= T; i++) begin
+        if (lam_q[i*M +: M] != '0) lam_deg = NerrW'(i);
+      end
     end
   end
 
@@ -348,16 +355,21 @@ module ifc_ecc_corr_engine #(
   logic [IW-1:0]       ch_next_base;
 
   always_comb begin
-    ch_root = '0;
-    for (int p = 0; p < ChienPar; p++) begin
-      ch_root[p] = ch_active && ch_zero[p] && ((ci_q + IW'(p)) < IW'(CodeBits));
-    end
-    ch_avail    = ch_root & ~taken_q;
-    ch_first_oh = ch_avail & (~ch_avail + ChienPar'(1));
-    ch_more     = (ch_avail & (ch_avail - ChienPar'(1))) != '0;
+    ch_root     = '0;
+    ch_avail    = '0;
+    ch_first_oh = '0;
+    ch_more     = 1'b0;
     ch_first    = '0;
-    for (int p = ChienPar - 1; p >= 0; p--) begin
-      if (ch_avail[p]) ch_first = PW'(p);
+    if (ch_active) begin
+      for (int p = 0; p < ChienPar; p++) begin
+        ch_root[p] = ch_zero[p] && ((ci_q + IW'(p)) < IW'(CodeBits));
+      end
+      ch_avail    = ch_root & ~taken_q;
+      ch_first_oh = ch_avail & (~ch_avail + ChienPar'(1));
+      ch_more     = (ch_avail & (ch_avail - ChienPar'(1))) != '0;
+      for (int p = ChienPar - 1; p >= 0; p--) begin
+        if (ch_avail[p]) ch_first = PW'(p);
+      end
     end
   end
   assign ch_next_base  = ci_q + IW'(ChienPar);

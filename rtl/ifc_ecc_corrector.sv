@@ -337,7 +337,11 @@ module ifc_ecc_corrector #(
     logic [BondW-1:0]  fx_mask;
     logic              fx_free;
 
-    assign fx_mask  = beat_flips(fx_pos_q, fx_nerr_q, fx_beat_q);
+    // Operand isolation: the flip mask is only used while the stage folds a segment.
+    always_comb begin
+      fx_mask = '0;
+      if (fx_active_q) fx_mask = beat_flips(fx_pos_q, fx_nerr_q, fx_beat_q);
+    end
     assign fx_free  = !fx_active_q && (!fx_done_q || pick);
     assign eng_take = fx_free && pick_found;
 
@@ -441,7 +445,11 @@ module ifc_ecc_corrector #(
   );
 
   // Bits to flip in the beat held by the read stage.
-  assign flip_mask = beat_flips(ctx_pos_q, ctx_nerr_q, rd_beat_q);
+  // (Operand isolation: only while the read stage holds a beat.)
+  always_comb begin
+    flip_mask = '0;
+    if (rd_valid_q) flip_mask = beat_flips(ctx_pos_q, ctx_nerr_q, rd_beat_q);
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Next state

@@ -23,7 +23,12 @@
 ///           beat (the beat is held by valid/ready and taken, beat_ready_o, in its last lane
 ///           cycle), reads the activation word (act_re_o, act_addr_o).
 ///   s2    : act_rdata_i arrives; multipliers (shared signed 9x9 for INT8 / BF16 significands /
-///           INT4 low nibbles, 4x9 for INT4 high nibbles), bf16 exponent/special logic, adder tree.
+///           INT4 low nibbles, 4x9 for INT4 high nibbles), bf16 exponent/special logic, level 0 of
+///           the FP32 tree (the Macs/2 sums of product pairs), the integer tree.
+///   t     : the FP32 tree's upper levels (1 .. log2(Macs)-1; for Macs = 4 the root alone) on the
+///           registered level-0 sums. The register between the tree levels keeps one FP32 adder
+///           per stage on the critical path (multiplier + adder in s2, adder in t, adder in s3;
+///           docs/area.md "Timing"); the summation order is unchanged.
 ///   s3    : accumulate; the segment's last cycle writes the result register.
 ///   res   : res_valid_o / res_tag_o / res_psum_o.
 ///   Stall: s3 holds a last cycle while the result register is still full (registered condition,
@@ -40,7 +45,7 @@
 ///   act_*  : act_re_o / act_addr_o -> act_rdata_i one cycle later (ifc_act_buffer read port).
 /// Latency   : the descriptor's first lane cycle issues 1 cycle after the descriptor is taken (or
 ///             in the cycle after the previous segment's last beat, when taken together with it);
-///             res_valid_o rises 3 cycles after the cycle the last beat is taken.
+///             res_valid_o rises 4 cycles after the cycle the last beat is taken.
 /// Throughput: Macs elements per cycle (2*Macs for INT4), no bubbles at full rate, also across
 ///             back-to-back segments; one result per segment.
 /// Parameters: BondBytes (bytes per beat), Macs (MACs per cycle; a power of two, 2*Macs divides
@@ -64,7 +69,11 @@ module ifc_pe_lane #(
   localparam int unsigned SubW      = (SubInt > 1) ? $clog2(SubInt) : 1,
   localparam int unsigned WW        = Macs * 16,              // weight bits of one lane cycle
   localparam int unsigned ISumW     = 18 + $clog2(2 * Macs),  // integer tree width (exact)
-  localparam int unsigned PayBeats  = SegPayloadBytes / BondBytes
+  localparam int unsigned PayBeats  = SegPayloadBytes / BondBytes,
+  // FP32 tree nodes registered between s2 and t (heap order, see fp_node): level 0, the parents of
+  // the leaves (Macs = 1: the single product).
+  localparam int unsigned CutLo     = (Macs > 1) ? Macs / 2 - 1 : 0,
+  localparam int unsigned CutN      = (Macs > 1) ? Macs / 2 : 1
 ) (
   input  wire logic             clk_i,
   input  wire logic             rst_ni,
@@ -135,7 +144,9 @@ module ifc_pe_lane #(
   logic [WW-1:0] w_sel;
   always_comb begin
     w_sel = '0;
-    if (ctx_bf16) begin
+    if (!issue) begin
+      w_sel = '0;  // only an issuing cycle registers w_sel (operand isolation)
+    end else if (ctx_bf16) begin
       for (int k = 0; k < SubBf16; k++) begin
         if (sub_q == SubW'(k)) w_sel = beat_data_i[k*WW +: WW];
       end
@@ -162,6 +173,15 @@ module ifc_pe_lane #(
   logic [Macs*ISumW-1:0]       mac_isum;   // per-MAC integer contribution
   logic [(2*Macs-1)*32-1:0]    fp_node;    // BF16 tree, heap order: leaf i at Macs-1+i, root at 0
 
+  // Operand isolation: the multipliers, the bf16 product logic and the integer tree switch only in
+  // a valid s2 cycle, and only the half of the datapath its dtype uses (BF16: products + FP32 tree;
+  // INT8 / INT4: integer products + integer tree); the FP32 adders have their enable. In silicon
+  // this keeps idle logic from toggling; in Verilator the skipped branches cost nothing, which is
+  // most of the lane's simulation time (the FP32 adders evaluated every cycle were ~20% of it).
+  logic s2_fp_en, s2_int_en;
+  assign s2_fp_en  = s2_valid_q && s2_bf16;
+  assign s2_int_en = s2_valid_q && !s2_bf16;
+
   for (genvar i = 0; i < Macs; i++) begin : g_mac
     logic [15:0] w16, x16;     // BF16 weight and activation (also INT8: low bytes)
     logic [7:0]  w8;           // INT8 weight byte / INT4 weight byte (two nibbles)
@@ -176,6 +196,7 @@ module ifc_pe_lane #(
     logic signed [9:0] pexp;
     logic [22:0] pfrac;
     logic [31:0] pfp;
+    logic [ISumW-1:0] isum_i;
 
     assign w16 = s2_w_q[i*16 +: 16];
     assign w8  = s2_w_q[i*8 +: 8];
@@ -183,68 +204,109 @@ module ifc_pe_lane #(
     assign xlo = act_rdata_i[(2*i)*16 +: 8];
     assign xhi = act_rdata_i[(2*i+1)*16 +: 8];
 
-    // Shared signed 9x9 multiplier.
     always_comb begin
-      if (s2_bf16) begin
-        ma = {2'b01, w16[6:0]};
-        mb = {2'b01, x16[6:0]};
-      end else if (s2_int4) begin
-        ma = {{5{w8[3]}}, w8[3:0]};
-        mb = {xlo[7], xlo};
-      end else begin
-        ma = {w8[7], w8};
-        mb = {x16[7], x16[7:0]};
+      ma = '0; mb = '0; prod = '0; nh = '0; xh = '0; prod_hi = '0; isum_i = '0;
+      psign = 1'b0; wz = 1'b0; xz = 1'b0; winf = 1'b0; xinf = 1'b0; wnan = 1'b0; xnan = 1'b0;
+      pexp = '0; pfrac = '0; pfp = '0;
+      if (s2_valid_q) begin
+        // Shared signed 9x9 multiplier.
+        if (s2_bf16) begin
+          ma = {2'b01, w16[6:0]};
+          mb = {2'b01, x16[6:0]};
+        end else if (s2_int4) begin
+          ma = {{5{w8[3]}}, w8[3:0]};
+          mb = {xlo[7], xlo};
+        end else begin
+          ma = {w8[7], w8};
+          mb = {x16[7], x16[7:0]};
+        end
+        prod = ma * mb;
+        if (s2_bf16) begin
+          // bf16 x bf16 -> FP32: exact significand product prod[15:0] in [2^14, 2^16).
+          psign = w16[15] ^ x16[15];
+          wz    = (w16[14:7] == 8'd0);
+          xz    = (x16[14:7] == 8'd0);
+          winf  = (w16[14:7] == 8'hFF) && (w16[6:0] == 7'd0);
+          xinf  = (x16[14:7] == 8'hFF) && (x16[6:0] == 7'd0);
+          wnan  = (w16[14:7] == 8'hFF) && (w16[6:0] != 7'd0);
+          xnan  = (x16[14:7] == 8'hFF) && (x16[6:0] != 7'd0);
+          pexp  = signed'({2'b00, w16[14:7]}) + signed'({2'b00, x16[14:7]}) - 10'sd127
+                + signed'({9'd0, prod[15]});
+          pfrac = prod[15] ? {prod[14:0], 8'd0} : {prod[13:0], 9'd0};
+          if (wnan || xnan || (winf && xz) || (xinf && wz)) pfp = 32'h7FC0_0000;
+          else if (winf || xinf)                            pfp = {psign, 8'hFF, 23'd0};
+          else if (wz || xz)                                pfp = {psign, 31'd0};
+          else if (pexp >= 10'sd255)                        pfp = {psign, 8'hFF, 23'd0};
+          else if (pexp <= 10'sd0)                          pfp = {psign, 31'd0};
+          else                                              pfp = {psign, pexp[7:0], pfrac};
+        end else begin
+          isum_i = {{(ISumW - 18){prod[17]}}, prod};
+          if (s2_int4) begin
+            // INT4 high nibble x activation 2i+1.
+            nh      = w8[7:4];
+            xh      = {xhi[7], xhi};
+            prod_hi = nh * xh;
+            isum_i  = isum_i + {{(ISumW - 13){prod_hi[12]}}, prod_hi};
+          end
+        end
       end
     end
-    assign prod = ma * mb;
-    // INT4 high nibble x activation 2i+1.
-    assign nh      = w8[7:4];
-    assign xh      = {xhi[7], xhi};
-    assign prod_hi = nh * xh;
-
-    assign mac_isum[i*ISumW +: ISumW] =
-        {{(ISumW - 18){prod[17]}}, prod}
-      + (s2_int4 ? {{(ISumW - 13){prod_hi[12]}}, prod_hi} : ISumW'(0));
-
-    // bf16 x bf16 -> FP32: exact significand product prod[15:0] in [2^14, 2^16).
-    assign psign = w16[15] ^ x16[15];
-    assign wz    = (w16[14:7] == 8'd0);
-    assign xz    = (x16[14:7] == 8'd0);
-    assign winf  = (w16[14:7] == 8'hFF) && (w16[6:0] == 7'd0);
-    assign xinf  = (x16[14:7] == 8'hFF) && (x16[6:0] == 7'd0);
-    assign wnan  = (w16[14:7] == 8'hFF) && (w16[6:0] != 7'd0);
-    assign xnan  = (x16[14:7] == 8'hFF) && (x16[6:0] != 7'd0);
-    assign pexp  = signed'({2'b00, w16[14:7]}) + signed'({2'b00, x16[14:7]}) - 10'sd127
-                 + signed'({9'd0, prod[15]});
-    assign pfrac = prod[15] ? {prod[14:0], 8'd0} : {prod[13:0], 9'd0};
-    always_comb begin
-      if (wnan || xnan || (winf && xz) || (xinf && wz)) pfp = 32'h7FC0_0000;
-      else if (winf || xinf)                            pfp = {psign, 8'hFF, 23'd0};
-      else if (wz || xz)                                pfp = {psign, 31'd0};
-      else if (pexp >= 10'sd255)                        pfp = {psign, 8'hFF, 23'd0};
-      else if (pexp <= 10'sd0)                          pfp = {psign, 31'd0};
-      else                                              pfp = {psign, pexp[7:0], pfrac};
-    end
+    assign mac_isum[i*ISumW +: ISumW] = isum_i;
     assign fp_node[(Macs-1+i)*32 +: 32] = pfp;
   end
 
-  // Pairwise FP32 tree: node n = node 2n+1 + node 2n+2 (level by level, left to right).
-  for (genvar n = 0; n < Macs - 1; n++) begin : g_tree
+  // Pairwise FP32 tree: node n = node 2n+1 + node 2n+2 (level by level, left to right). Level 0
+  // (nodes CutLo .. Macs-2) in s2; the nodes above it (0 .. CutLo-1) in stage t, on t_node_q.
+  for (genvar n = CutLo; n < Macs - 1; n++) begin : g_tree
     ifc_fp32_add u_add (
+      .en_i (s2_fp_en),
       .a_i  (fp_node[(2*n+1)*32 +: 32]),
       .b_i  (fp_node[(2*n+2)*32 +: 32]),
       .sum_o(fp_node[n*32 +: 32])
     );
   end
+  if (CutLo > 0) begin : g_unused_top
+    // Nodes 0 .. CutLo-1 of fp_node are computed in stage t (t_node), not here.
+    logic unused_fp_top;
+    assign fp_node[CutLo*32-1:0] = '0;
+    assign unused_fp_top = ^fp_node[CutLo*32-1:0];
+  end
 
   logic [ISumW-1:0] isum;
   always_comb begin
     isum = '0;
-    for (int i = 0; i < Macs; i++) isum = isum + mac_isum[i*ISumW +: ISumW];
+    if (s2_int_en) begin
+      for (int i = 0; i < Macs; i++) isum = isum + mac_isum[i*ISumW +: ISumW];
+    end
   end
 
+  // ---- stage t: upper FP32 tree levels -----------------------------------------------------------
+  logic                  t_valid_q, t_valid_d;
+  logic                  t_bf16_q, t_first_q, t_last_q;
+  logic [CutN*32-1:0]    t_cut_q;      // the level-0 sums (nodes CutLo .. CutLo+CutN-1)
+  logic [ISumW-1:0]      t_isum_q;
+  logic [TagW-1:0]       t_tag_q;
+  logic [(CutLo+CutN)*32-1:0] t_node;  // heap order, as fp_node
+  logic                  t_fp_en;
+
+  assign t_valid_d = stall ? t_valid_q : s2_valid_q;
+  assign t_fp_en   = t_valid_q && t_bf16_q;
+  assign t_node[CutLo*32 +: CutN*32] = t_cut_q;
+  for (genvar n = 0; n < CutLo; n++) begin : g_tree_t
+    ifc_fp32_add u_add (
+      .en_i (t_fp_en),
+      .a_i  (t_node[(2*n+1)*32 +: 32]),
+      .b_i  (t_node[(2*n+2)*32 +: 32]),
+      .sum_o(t_node[n*32 +: 32])
+    );
+  end
+
+  // Macs <= 2 has no adder in t (Macs = 1 none in s2 either).
+  logic unused_fp_en;
+  assign unused_fp_en = s2_fp_en ^ t_fp_en;
+
   logic [31:0] tree_val;
-  assign tree_val = s2_bf16 ? fp_node[31:0] : {{(32 - ISumW){isum[ISumW-1]}}, isum};
+  assign tree_val = t_bf16_q ? t_node[31:0] : {{(32 - ISumW){t_isum_q[ISumW-1]}}, t_isum_q};
 
   // ---- stage s3: accumulate ----------------------------------------------------------------------
   logic            s3_valid_q, s3_valid_d;
@@ -253,11 +315,12 @@ module ifc_pe_lane #(
   logic [TagW-1:0] s3_tag_q;
   logic [31:0]     acc_q, acc_in, acc_fp, acc_new;
 
-  assign s3_valid_d = stall ? s3_valid_q : s2_valid_q;
+  assign s3_valid_d = stall ? s3_valid_q : t_valid_q;
   assign stall      = s3_valid_q && s3_last_q && res_valid_q;
 
   assign acc_in = s3_first_q ? 32'd0 : acc_q;
   ifc_fp32_add u_acc (
+    .en_i (s3_valid_q && s3_bf16_q),
     .a_i  (acc_in),
     .b_i  (s3_val_q),
     .sum_o(acc_fp)
@@ -286,6 +349,7 @@ module ifc_pe_lane #(
       ctx_first_q <= 1'b0;
       sub_q       <= '0;
       s2_valid_q  <= 1'b0;
+      t_valid_q   <= 1'b0;
       s3_valid_q  <= 1'b0;
       res_valid_q <= 1'b0;
     end else begin
@@ -293,6 +357,7 @@ module ifc_pe_lane #(
       ctx_first_q <= ctx_first_d;
       sub_q       <= sub_d;
       s2_valid_q  <= s2_valid_d;
+      t_valid_q   <= t_valid_d;
       s3_valid_q  <= s3_valid_d;
       res_valid_q <= res_valid_d;
     end
@@ -314,11 +379,19 @@ module ifc_pe_lane #(
       s2_tag_q   <= ctx_tag_q;
     end
     if (s2_valid_q && !stall) begin
-      s3_bf16_q  <= s2_bf16;
+      t_bf16_q  <= s2_bf16;
+      t_cut_q   <= fp_node[CutLo*32 +: CutN*32];
+      t_isum_q  <= isum;
+      t_first_q <= s2_first_q;
+      t_last_q  <= s2_last_q;
+      t_tag_q   <= s2_tag_q;
+    end
+    if (t_valid_q && !stall) begin
+      s3_bf16_q  <= t_bf16_q;
       s3_val_q   <= tree_val;
-      s3_first_q <= s2_first_q;
-      s3_last_q  <= s2_last_q;
-      s3_tag_q   <= s2_tag_q;
+      s3_first_q <= t_first_q;
+      s3_last_q  <= t_last_q;
+      s3_tag_q   <= t_tag_q;
     end
     if (retire) acc_q <= acc_new;
     if (retire_last) begin

@@ -167,7 +167,9 @@ module ifc_scoreboard #(
   assign int_sum  = acc_base + s1_value;
   assign sum      = bf16_q ? fp_sum : int_sum;
 
+  // Operand isolation: the FP32 adder switches only when a BF16 partial sum is committed.
   ifc_fp32_add u_add (
+    .en_i (s1_valid_q && bf16_q),
     .a_i  (acc_base),
     .b_i  (s1_value),
     .sum_o(fp_sum)

@@ -8,6 +8,8 @@
 ///             mem[raddr_i] one cycle later and holds its value until the next read.
 /// Read and write of the same address in the same cycle returns the old data.
 /// Parameters: Width (bits per word), Depth (words).
+/// Test hook: mem_q is public to the Verilated model, so a test can flip stored bits (a soft error
+/// in the macro) while data is in flight; nothing changes in synthesis.
 module ifc_sram_1r1w #(
   parameter int unsigned Width = 64,
   parameter int unsigned Depth = 1024,
@@ -21,7 +23,10 @@ module ifc_sram_1r1w #(
   input  wire logic [AddrW-1:0] raddr_i,
   output      logic [Width-1:0] rdata_o
 );
-  logic [Width-1:0] mem_q [Depth];
+  // public_flat_rw: the simulation's fault injection (tb/common/sram_fault.hpp) flips bits of the
+  // stored words through Verilator's symbol table; a comment to every other tool (no effect on
+  // synthesis).
+  logic [Width-1:0] mem_q [Depth] /*verilator public_flat_rw*/;
   logic [Width-1:0] rdata_q;
 
   // Storage has no reset (CONVENTIONS: reset control state only).

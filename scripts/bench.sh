@@ -28,6 +28,9 @@ if [ -x "$build/rber1e-3/tb/bench/bench_gemv" ]; then
   "$build/rber1e-3/tb/bench/bench_gemv" "$out/gemv_rber1e-3.json" "${GEMV_ROWS:-4096}" 11008 1e-3
 fi
 
+echo "== kv: KV append bandwidth (programs at the real tPROG) and q.K^T throughput vs context (docs/kvnand.md)"
+"$build/tb/bench/bench_kv" "$out/kv.json"
+
 python3 - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])
@@ -58,17 +61,34 @@ for name, t, ports, eng, run in gemv_rows:
                             "nand_bw_utilization": run["nand_bw_utilization"], "target": gtarget,
                             "target_met": None if gtarget is None else run["nand_bw_utilization"] >= gtarget,
                             "failed_rows": run["failed_rows"], "bit_exact": run["bit_exact"],
-                            "sim_cycles_per_s": run["sim_cycles_per_s"]})
+                            "sim_cycles_per_s": run["sim_cycles_per_s"],
+                            "sim_cycles_per_cpu_s": run.get("sim_cycles_per_cpu_s", 0.0)})
+# Simulation speed target (issue 5): the whole core with the NAND model >= 1 M simulated cycles per
+# second on one core, judged on the realistic point (default configuration, RBER 1e-4,
+# out-of-order). It is measured per CPU second of the simulating thread (what one core does,
+# whatever else shares the machine); the wall-clock figure is beside it (equal on an idle core).
+speed_target = 1e6
+speed_runs = [g for g in summary["gemv"] if g["file"] == "gemv.json" and not g["in_order"] and g["rber"] == 1e-4]
+if speed_runs:
+    sp = speed_runs[0]
+    summary["sim_speed"] = {"target_cycles_per_s": speed_target, "sim_cycles_per_cpu_s": sp["sim_cycles_per_cpu_s"],
+                            "sim_cycles_per_s": sp["sim_cycles_per_s"],
+                            "target_met": sp["sim_cycles_per_cpu_s"] >= speed_target}
 (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 print()
 print(f"read path utilization  {100*r['nand_bw_utilization']:.2f}%  (target >= {100*target:.0f}%: {'MET' if ok else 'NOT MET'})")
 print(f"plain read (no cache)  {100*p['nand_bw_utilization']:.2f}%")
-print(f"simulation speed       {r['sim_cycles_per_s']/1e6:.2f} M cycles/s")
+print(f"read-path sim speed    {r['sim_cycles_per_s']/1e6:.2f} M cycles/s")
 for g in summary["gemv"]:
     tgt = "" if g["target"] is None else f"target >= {100*g['target']:.0f}%: {'MET' if g['target_met'] else 'NOT MET'}"
     print(f"gemv {g['file']:<19} t={g['ecc_t']} {g['corrector_ports']}x{g['engines_per_port']} RBER {g['rber']:<6g} "
           f"{'in-order' if g['in_order'] else 'out-of-order':<12} {100*g['nand_bw_utilization']:6.2f}%  "
           f"failed rows {g['failed_rows']:<3} exact {'yes' if g['bit_exact'] else 'NO':<3} "
-          f"{g['sim_cycles_per_s']/1e6:.2f} M cycles/s  {tgt}")
+          f"{g['sim_cycles_per_s']/1e6:.2f} M cycles/s ({g['sim_cycles_per_cpu_s']/1e6:.2f} per CPU s)  {tgt}")
+if "sim_speed" in summary:
+    sp = summary["sim_speed"]
+    print(f"gemv simulation speed  {sp['sim_cycles_per_cpu_s']/1e6:.2f} M cycles per CPU second "
+          f"({sp['sim_cycles_per_s']/1e6:.2f} M/s wall-clock), RBER 1e-4 out-of-order, benchmark build "
+          f"(assertions off, -O3 -march=native) (target >= 1 M: {'MET' if sp['target_met'] else 'NOT MET'})")
 print(f"saved: {out}/read_path.json {out}/read_path_plain.json {out}/summary.json")
 PY

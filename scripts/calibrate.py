@@ -30,6 +30,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+PROGRESS = {"done": 0, "total": 0, "t0": time.time()}
+
+
 def run_gemv(ifc, rows, cols, rber, in_order, seed, workdir):
     out = os.path.join(workdir, f"gemv_r{rows}_c{cols}_{rber:g}_{'io' if in_order else 'ooo'}.json")
     cmd = [ifc, "gemv", "--random", "--rows", str(rows), "--cols", str(cols), "--dtype", "int8",
@@ -47,7 +50,11 @@ def run_gemv(ifc, rows, cols, rber, in_order, seed, workdir):
         sys.exit(f"calibrate: {' '.join(cmd)}: the RTL result differs from the reference")
     j["_command"] = " ".join(os.path.relpath(c, ROOT) if c == ifc else c for c in cmd)
     j["_wall_s"] = time.time() - t0
-    print(f"  {rows:4d} x {cols} RBER {rber:<7g} {'in-order    ' if in_order else 'out-of-order'}: "
+    PROGRESS["done"] += 1
+    n, tot = PROGRESS["done"], PROGRESS["total"]
+    el = time.time() - PROGRESS["t0"]
+    left = f", ~{el / n * (tot - n) / 60:.0f} min left" if tot and n < tot else ""
+    print(f"  [{n}/{tot}{left}] {rows:4d} x {cols} RBER {rber:<7g} {'in-order    ' if in_order else 'out-of-order'}: "
           f"{j['cycles']:>9d} cycles, utilisation {100 * j['nand_bw_utilization']:6.2f}%, "
           f"corrected {j['corrected']}, uncorrectable {j['uncorrectable']}, {j['_wall_s']:.0f} s", flush=True)
     return j
@@ -81,6 +88,7 @@ def main():
     print(f"calibrate: {a.ifc}, {len(rbers) * 4} RTL runs ({r1} and {r2} rows x {a.cols} INT8, RBER {a.rbers}, "
           f"out-of-order and in-order)")
     runs, points = [], []
+    PROGRESS.update(total=len(rbers) * 4, t0=time.time())
     with tempfile.TemporaryDirectory() as wd:
         for rber in rbers:
             for in_order in (False, True):

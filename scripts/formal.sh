@@ -6,6 +6,10 @@ top=$1
 depth=$2
 work=$3
 cd "$(dirname "$0")/.."
+. scripts/need.sh
+need yosys yosys formal
+need yosys-smtbmc yosys formal
+need z3 z3 formal
 root=$(pwd)
 mkdir -p "$work"
 files=$(grep -E '^rtl/.*\.sv$' rtl/files.f | sed "s|^|$root/|" | tr '\n' ' ')

@@ -3,6 +3,8 @@
 # not waived in sim/lint.vlt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/need.sh
+need verilator verilator lint
 fail=0
 n=0
 for f in $(grep -E '^rtl/.*\.sv$' rtl/files.f); do

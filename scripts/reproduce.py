@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make reproduce`: NVLLM's headline results (and Cambricon-LLM's own figures) beside ours.
+"""`make reproduce`: NVLLM's and KVNAND's headline results (and Cambricon-LLM's own figures) beside ours.
 
 Runs the system simulator once (`ifc llm --scenarios`), then writes under build/reproduce/:
   report.md              every table, paper vs ours vs ratio, with the +-25% status and the reasons
@@ -22,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 NVLLM = "NVLLM (arXiv 2604.25699) abstract / Sec. results"
 CAMB = "Cambricon-LLM (MICRO 2024, arXiv 2409.15654) abstract and Sec. VII"
+KVN = "KVNAND (arXiv 2512.03608) abstract"
 PAPER = {
     "a800_min": (16.7, NVLLM + ": 16.7x-37.9x throughput over A800 out-of-core (lower end)"),
     "a800_max": (37.9, NVLLM + ": 16.7x-37.9x throughput over A800 out-of-core (upper end)"),
@@ -32,7 +33,12 @@ PAPER = {
     "camb_l_70b": (3.44, CAMB + ": 70B (Llama2-70B) at 3.44 token/s on Cambricon-LLM-L"),
     "camb_s_7b": (3.56, CAMB + ": OPT-6.7B at 3.56 token/s on Cambricon-LLM-S"),
     "camb_m_7b": (10.96, CAMB + ": OPT-6.7B at 10.96 token/s on Cambricon-LLM-M"),
+    "kv_128": (1.98, KVN + ": 1.98x geomean speedup over DRAM-equipped IFC at 128-token context"),
+    "kv_1024": (1.94, KVN + ": 1.94x geomean speedup at 1K-token context"),
+    "kv_10240": (2.05, KVN + ": 2.05x geomean speedup at 10K-token context"),
+    "kv_100k": (2, KVN + ": addresses out-of-memory failures at 100K context (MHA 7B and GQA 70B: 2 models)"),
 }
+KVN_CONTEXT_KEYS = {128: "kv_128", 1024: "kv_1024", 10240: "kv_10240"}
 
 # NVLLM's evaluated models (OPT and LLaMA up to 30B).
 NVLLM_MODELS = ["opt-6.7b", "opt-13b", "opt-30b", "llama-7b", "llama-13b", "llama-30b"]
@@ -72,7 +78,85 @@ def scenarios(setup):
                 S.append({"id": f"rber/nvllm-inorder/{r:g}", "model": "llama-7b", "system": s,
                           "context": setup["headline_context"], "decode": dec,
                           "set": {"flash.rber": r, "flash.ecc_mode": "in_order"}})
+    # KVNAND: head-group parallelism on / off, and the KV pages' endurance in SLC mode and TLC.
+    for m in setup["kvnand_models"]:
+        for c in setup["kvnand_contexts"] + [setup["kvnand_long_context"]]:
+            for hg in ("true", "false"):
+                S.append({"id": f"kvhg/{m}/{hg}/{c}", "model": m, "system": "kvnand-compact", "context": c,
+                          "decode": setup["kvnand_decode"], "set": {"kv.head_group_parallel": hg}})
+            for n in ("slc", "default"):
+                S.append({"id": f"kvwear/{m}/{n}/{c}", "model": m, "system": "kvnand-compact", "context": c,
+                          "decode": setup["kvnand_decode"], "set": {"kv.nand": n}})
     return S
+
+
+def geomean(xs):
+    p = 1.0
+    for x in xs:
+        p *= x
+    return p ** (1.0 / len(xs)) if xs else 0.0
+
+
+def kvnand_tables(a, setup, R, headline, md):
+    """KVNAND rows: the DSE optimum per model and context against DRAM-IFC (ifc dse kvnand), the
+    100K-context capacity check, head-group parallelism and KV endurance."""
+    models, ctxs, lc = setup["kvnand_models"], setup["kvnand_contexts"], setup["kvnand_long_context"]
+    dp = os.path.join(a.out, "dse_kvnand.json")
+    subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(models), "--contexts",
+                    ",".join(str(c) for c in ctxs + [lc]), "--decode", str(setup["kvnand_decode"]),
+                    "--calibration", a.calibration, "--json", dp], check=True, stdout=subprocess.DEVNULL)
+    D = {(c["model"], c["context"]): c for c in json.load(open(dp))}
+    rows = []
+    for m in models:
+        for c in ctxs + [lc]:
+            cell = D[(m, c)]
+            base = cell["baseline"]
+            best = next((p for p in cell["points"] if p["design"] == cell["best"]), None)
+            rows.append([m, c, "OOM" if base["oom"] else round(base["tokens_per_s"], 3), cell["best"] or "none fits",
+                         round(best["tokens_per_s"], 3) if best else "-",
+                         round(cell["speedup_over_baseline"], 3) if not base["oom"] else "baseline OOM",
+                         base["capacity"]["oom_reason"]])
+    write_csv(os.path.join(a.out, "kvnand_dse.csv"),
+              ["model", "context", "dram_ifc_tok_s", "kvnand_optimum", "kvnand_tok_s", "speedup", "baseline_oom_reason"], rows)
+    md.append("## 8. KVNAND vs DRAM-equipped IFC: the DSE optimum per model and context (`ifc dse kvnand`)\n\n" +
+              md_table(["model", "context", "DRAM-IFC tok/s", "KVNAND optimum", "KVNAND tok/s", "speedup",
+                        "DRAM-IFC out of memory"], rows))
+    for c in ctxs:
+        sp = [D[(m, c)]["speedup_over_baseline"] for m in models]
+        headline.append((f"KVNAND geomean speedup over DRAM-IFC, context {c}", PAPER[KVN_CONTEXT_KEYS[c]], geomean(sp),
+                         "geomean over " + ", ".join(f"{m} {x:.2f}x" for m, x in zip(models, sp)) +
+                         "; KVNAND = the DSE optimum (configs/systems/kvnand-*.json)"))
+    runs = sum(1 for m in models if D[(m, lc)]["baseline"]["oom"] and D[(m, lc)]["best"] is not None)
+    headline.append((f"Context {lc}: KVNAND runs where DRAM-IFC is out of memory (models)", PAPER["kv_100k"], runs,
+                     "capacity model: KV cache vs the NPU DRAM (16 GB), vs the KV flash and the SRAM write buffer"))
+
+    rows = []
+    for m in models:
+        for c in ctxs + [lc]:
+            on, off = R[f"kvhg/{m}/true/{c}"], R[f"kvhg/{m}/false/{c}"]
+            rows.append([m, c, on["per_token_breakdown_s"]["attention"] * 1e3, off["per_token_breakdown_s"]["attention"] * 1e3,
+                         off["per_token_breakdown_s"]["attention"] / on["per_token_breakdown_s"]["attention"],
+                         on["tokens_per_s"], off["tokens_per_s"]])
+    write_csv(os.path.join(a.out, "kvnand_head_groups.csv"),
+              ["model", "context", "attention_ms_parallel", "attention_ms_one_group_at_a_time", "attention_speedup",
+               "tok_s_parallel", "tok_s_one_group"], rows)
+    md.append("## 9. Head-group parallelism (kvnand-compact, attention time per token)\n\n" +
+              md_table(["model", "context", "attention ms, groups in parallel", "attention ms, one group at a time",
+                        "attention speedup", "tok/s parallel", "tok/s one group"], rows))
+
+    rows = []
+    for m in models:
+        for c in ctxs + [lc]:
+            for n, lab in (("slc", "SLC mode"), ("default", "TLC")):
+                lt = R[f"kvwear/{m}/{n}/{c}"]["lifetime"]
+                rows.append([m, c + setup["kvnand_decode"], lab, int(lt["endurance_pe_cycles"]),
+                             f"{lt['tokens_without_wear_levelling']:.3g}", f"{lt['days_without_wear_levelling']:.3g}",
+                             f"{lt['tokens_with_wear_levelling']:.3g}", f"{lt['days_with_wear_levelling']:.3g}"])
+    write_csv(os.path.join(a.out, "kvnand_endurance.csv"),
+              ["model", "session_tokens", "kv_pages", "pe_cycles", "tokens_no_wl", "days_no_wl", "tokens_wl", "days_wl"], rows)
+    md.append("## 10. KV-page endurance (kvnand-compact; days at kv.tokens_per_day = 200k; sessions of context + decode tokens)\n\n" +
+              md_table(["model", "session tokens", "KV pages", "P/E", "tokens, fixed mapping", "days, fixed mapping",
+                        "tokens, wear levelling", "days, wear levelling"], rows))
 
 
 def status(ratio):
@@ -227,6 +311,9 @@ def main():
               md_table(["RBER", "NVLLM (out-of-order ECC) tok/s", "NVLLM with in-order ECC tok/s", "Cambricon-LLM-L tok/s",
                         "die util. OoO", "die util. in-order"], rows))
 
+    # ---- 8-10. KVNAND ------------------------------------------------------------------------------
+    kvnand_tables(a, setup, R, headline, md)
+
     # ---- headline table -------------------------------------------------------------------------
     hrows = []
     for (name, (paper, cite), ours, how) in headline:
@@ -234,10 +321,10 @@ def main():
         hrows.append([name, paper, round(ours, 3), round(ratio, 3), status(ratio), how, cite])
     write_csv(os.path.join(a.out, "headline.csv"), ["result", "paper", "ours", "ours_over_paper", "status", "how", "paper_source"], hrows)
     misses = sum(1 for r in hrows if r[4] != "within ±25%")
-    report = [f"# openifc: reproduction of NVLLM's headline results\n",
+    report = [f"# openifc: reproduction of NVLLM's and KVNAND's headline results\n",
               f"Generated by `make reproduce` (scripts/reproduce.py) with configs/reproduce.json, the systems in "
               f"configs/systems/ and the RTL calibration {os.path.relpath(a.calibration, ROOT)}. "
-              f"{len(S)} simulator scenarios in {sim_s:.1f} s. Why rows differ: docs/system_sim.md.\n",
+              f"{len(S)} simulator scenarios in {sim_s:.1f} s. Why rows differ: docs/system_sim.md, docs/kvnand_system.md.\n",
               "## Headline results: paper vs ours\n",
               md_table(["result", "paper", "ours", "ours / paper", "status (±25%)", "how ours is taken"],
                        [r[:6] for r in hrows]),

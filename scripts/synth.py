@@ -107,6 +107,10 @@ def core_params(cfg):
     core_sv = open(os.path.join(ROOT, "rtl", "ifc_core.sv")).read()
     if "seg_crc" in cfg and re.search(r"parameter\s+\w+\s+SegCrc\b", core_sv):
         p["SegCrc"] = "1'b1" if cfg["seg_crc"] else "1'b0"
+    if "read_retry_max" in cfg and re.search(r"parameter\s+\w+\s+\w+\s+RetryMax\b", core_sv):
+        p["RetryMax"] = cfg["read_retry_max"]
+    if "watchdog_timeout_cycles" in cfg and re.search(r"parameter\s+\w+\s+\w+\s+WatchdogCycles\b", core_sv):
+        p["WatchdogCycles"] = cfg["watchdog_timeout_cycles"]
     return p
 
 
@@ -304,7 +308,7 @@ endmodule
 STAGE_CAP_NS = 1.0  # a stage slower than this is a high-fanout net that a buffer tree would fix
 
 
-def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
+def run_sta(netlist, lib, clock_mhz, out_dir, paths=500, top="ifc_core"):
     """Critical path of the core netlist with OpenSTA (Debian opensta, 2019) at the osu018 typical
     corner. Yosys/ABC map without timing and insert no fanout buffers, so a few nets drive hundreds
     of pins; the raw arrival is reported, and an estimate with those stages buffered (each stage
@@ -323,9 +327,9 @@ def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
         f.write(text)
     with open(os.path.join(d, "sram_stub.v"), "w") as f:
         f.write(SRAM_STUB)
-    sta_v = os.path.join(d, "ifc_core_sta.v")
+    sta_v = os.path.join(d, f"{top}_sta.v")
     subprocess.run(["yosys", "-q", "-p", f"read_liberty -lib {lib}; read_verilog {d}/sram_stub.v; "
-                    f"read_verilog {d}/in.v; hierarchy -top ifc_core; write_verilog -noattr -simple-lhs {sta_v}"],
+                    f"read_verilog {d}/in.v; hierarchy -top {top}; write_verilog -noattr -simple-lhs {sta_v}"],
                    check=True, capture_output=True)
     period = 1000.0 / clock_mhz * 180.0 / 28.0  # the clock scaled back to 180 nm (for the slack column)
     tcl = os.path.join(d, "sta.tcl")
@@ -333,7 +337,7 @@ def run_sta(netlist, lib, clock_mhz, out_dir, paths=500):
     with open(tcl, "w") as f:
         f.write(f"""read_liberty {lib}
 read_verilog {sta_v}
-link_design ifc_core
+link_design {top}
 create_clock -name clk -period {period:.3f} [get_ports clk_i]
 report_checks -path_delay max -digits 3 -group_count {paths} -endpoint_count 1
 exit
@@ -360,6 +364,44 @@ exit
         return None
     return {"paths": paths, "worst_raw": raw_worst, "worst_buffered": best, "stage_cap_ns": STAGE_CAP_NS,
             "report": rpt}
+
+
+# Blocks whose timing can be checked on their own (--sta-block): the parameters ifc_core gives them.
+STA_BLOCKS = {
+    "ifc_pe_lane": lambda cfg: {"BondBytes": cfg["bond_bytes"], "Macs": cfg["pe_macs"], "TagW": 32,
+                                "MaxK": cfg["act_max_k"], "SegPayloadBytes": cfg["seg_payload_bytes"]},
+}
+
+
+def sta_block(block, cfg_path, lib, out, force):
+    """Synthesises `block` alone and reports its worst register-to-register path (run_sta), scaled to
+    28 nm, against the configured clock. Returns 0 when the scaled path fits the clock period."""
+    cfg = json.load(open(cfg_path))
+    d = os.path.join(out, "block_sta", block)
+    log(run_yosys(block, STA_BLOCKS[block](cfg), lib, d, True, force))
+    st = area.parse_stat(open(os.path.join(d, "stat.txt")).read())
+    tp = [m for m in st if m.lstrip("\\") == block][0]
+    um2 = area.hier_total_um2(st, tp)
+    clk = cfg.get("logic_clock_mhz", 200)
+    t = run_sta(os.path.join(d, "netlist.v"), lib, clk, d, top=block)
+    if not t:
+        return 1
+    scale = 28.0 / 180.0
+    wb, wr = t["worst_buffered"], t["worst_raw"]
+    f28 = 1000.0 / (wb["buffered_ns"] * scale)
+    res = {"block": block, "config": config_name(cfg_path, cfg), "um2": um2, "ge": um2 / nand2_area(lib),
+           "worst_buffered": wb, "worst_raw": wr, "buffered_ns_28nm": wb["buffered_ns"] * scale,
+           "fmax_mhz_28nm": f28, "clock_mhz": clk, "meets_clock": f28 >= clk, "report": t["report"]}
+    with open(os.path.join(d, "timing.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(f"{block} ({res['config']}): {um2:,.0f} um^2 = {res['ge']:,.0f} GE (hierarchical, osu018)")
+    print(f"  worst path, fanout-buffered estimate: {wb['buffered_ns']:.1f} ns at 180 nm, {wb['stages']} stages, "
+          f"{wb['start']} -> {wb['end']}")
+    print(f"  raw (unbuffered): {wr['raw_ns']:.1f} ns")
+    print(f"  x 28/180 = {wb['buffered_ns'] * scale:.2f} ns at 28 nm -> {f28:.0f} MHz against {clk} MHz: "
+          f"{'MET' if res['meets_clock'] else 'NOT MET'}")
+    print(f"  saved {d}/timing.json, report {t['report']}")
+    return 0 if res["meets_clock"] else 1
 
 
 # --- main ------------------------------------------------------------------------------------------
@@ -427,6 +469,9 @@ def main():
     ap.add_argument("--update-baseline", action="store_true", help="record the current GE as synth/area_baseline.json")
     ap.add_argument("--no-check", action="store_true", help="skip the area regression check")
     ap.add_argument("--sta", action="store_true", help="critical path with OpenSTA (default configuration)")
+    ap.add_argument("--sta-block", choices=sorted(STA_BLOCKS),
+                    help="synthesise only this block (the default configuration's parameters) and report its "
+                         "critical path with OpenSTA; minutes instead of the whole core's ~20")
     ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
     ap.add_argument("--out", help="report directory (default <build>/synth)")
     ap.add_argument("--reuse", action="store_true",
@@ -439,6 +484,9 @@ def main():
     os.makedirs(out, exist_ok=True)
     libdir = fetch_liberty(os.path.join(os.path.abspath(a.build), "synth"))
     lib = os.path.join(libdir, "osu018_stdcells.lib")
+    if a.sta_block:
+        sys.exit(sta_block(a.sta_block, a.config[0] if a.config else os.path.join(ROOT, "configs", "core", "default.json"),
+                           lib, out, a.force))
     configs = a.config or sorted(glob.glob(os.path.join(ROOT, "configs", "core", "*.json")))
     if a.netlist_only:
         configs = [os.path.abspath(a.config[0]) if a.config else os.path.join(ROOT, "configs", "core", "default.json")]

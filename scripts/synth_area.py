@@ -39,6 +39,7 @@ SRAM_ROLE = {
     "ifc_ecc_corrector": ("correction buffer", True),
     "ifc_seg_fifo": ("segment FIFO", True),
     "ifc_scoreboard": ("scoreboard window", True),
+    "ifc_kv_append": ("KV write buffer (one K + one V stripe per group slot, slots) + mapping table", True),
 }
 
 # What would shrink a block, for the report when the total is over the budget.

@@ -14,5 +14,6 @@ void write_json(const std::string& path, const nlohmann::json& j);
 void add_read_command(CLI::App& app);
 void add_gemv_command(CLI::App& app);
 void add_llm_command(CLI::App& app);
+void add_dse_command(CLI::App& app);
 
 }  // namespace ifc::cli

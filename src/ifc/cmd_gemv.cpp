@@ -154,8 +154,14 @@ void add_gemv_command(CLI::App& app) {
                r.stall_corrector, r.stall_inorder);
     fmt::print("  failed rows       {}\n", r.failed_rows.size());
     fmt::print("  bit-exact         {} ({} mismatching rows)\n", bit_exact ? "yes" : "NO", mismatches);
-    fmt::print("  simulation speed  {:.2f} M cycles/s ({:.1f} s wall)\n", r.sim_cycles_per_s / 1e6, r.wall_s);
-    if (!o->trace.empty()) fmt::print("  waveform          {}  (gtkwave {} sim/waves/core.gtkw)\n", o->trace, o->trace);
+    fmt::print("  simulation speed  {:.2f} M cycles/s ({:.1f} s wall), {:.2f} M cycles per CPU second\n",
+               r.sim_cycles_per_s / 1e6, r.wall_s, r.sim_cycles_per_cpu_s / 1e6);
+    if (!o->trace.empty()) {
+      // GTKWave 3.3.118 shows FSM state names (the save file's filters) on VCD only (docs/first_hour.md).
+      fmt::print("  waveform          {}  (every signal: gtkwave {} sim/waves/core.gtkw)\n", o->trace, o->trace);
+      fmt::print("                    states by name: python3 scripts/wave_subset.py {0} sim/waves/core.gtkw {0}.vcd"
+                 " && gtkwave {0}.vcd sim/waves/core.gtkw\n", o->trace);
+    }
     if (!o->out.empty() && r.completed) {
       model::NpyArray y;
       y.descr = dt == model::Dtype::kBf16 ? "<f4" : "<i4";
@@ -187,13 +193,33 @@ void add_gemv_command(CLI::App& app) {
                           {"pages_issued", r.pages_issued},
                           {"wall_clock_s", r.wall_s},
                           {"sim_cycles_per_s", r.sim_cycles_per_s},
+                          {"cpu_s", r.cpu_s},
+                          {"sim_cycles_per_cpu_s", r.sim_cycles_per_cpu_s},
                           {"mismatching_rows", mismatches},
                           {"bit_exact", bit_exact},
                           {"status", r.completed ? tb::core::error_name(r.gemv_status) : "incomplete"}};
       write_json(o->json, j);
     }
-    if (!bit_exact) throw CLI::RuntimeError("the result differs from the reference", 1);
-    if (!r.failed_rows.empty()) throw CLI::RuntimeError(fmt::format("{} rows failed (uncorrectable)", r.failed_rows.size()), 1);
+    if (!r.completed)
+      throw CLI::RuntimeError(
+          fmt::format("the core did not finish the GEMV within its cycle bound (a hang): re-run with --trace "
+                      "build/waves/gemv.fst and open it with `gtkwave build/waves/gemv.fst sim/waves/core.gtkw` "
+                      "(seed {})", o->seed), 1);
+    if (r.act_status != 0 || r.gemv_status != 0)
+      throw CLI::RuntimeError(
+          fmt::format("the core rejected the command: activation load {}, GEMV {} (error codes: rtl/ifc_pkg.sv, "
+                      "docs/host_interface.md; the shape or address is outside this core configuration)",
+                      tb::core::error_name(r.act_status), tb::core::error_name(r.gemv_status)), 1);
+    if (!bit_exact)
+      throw CLI::RuntimeError(
+          fmt::format("the result differs from the reference ({} rows{}): a bug; re-run with --trace "
+                      "build/waves/gemv.fst and compare the rows with the reference (seed {})", mismatches,
+                      r.rows_in_order ? "" : ", rows out of order", o->seed), 1);
+    if (!r.failed_rows.empty())
+      throw CLI::RuntimeError(
+          fmt::format("{} rows failed (a segment was uncorrectable): lower --rber, or build a core with a "
+                      "stronger ECC, e.g. make build CORE=configs/core/rber1e-3.json BUILD=build-e (ecc_t 12)",
+                      r.failed_rows.size()), 1);
   });
 }
 

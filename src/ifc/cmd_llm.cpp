@@ -29,8 +29,9 @@ void print_run(const llm::RunResult& r) {
   const double tok = r.decode ? r.decode_s() / double(r.decode) : 0;
   fmt::print("openifc llm: {} on {}, context {}, decode {}\n", r.model, r.system, r.context, r.decode);
   fmt::print("  throughput        {:.3f} tokens/s   ({:.3f} ms per token)\n", r.tokens_per_s(), tok * 1e3);
-  fmt::print("  per token         flash GEMV {:.3f} ms | attention {:.3f} ms | transfers {:.3f} ms | scheduler {:.3f} ms\n",
-             b.flash_gemv_s * 1e3, b.attention_s * 1e3, b.transfer_s * 1e3, b.scheduler_s * 1e3);
+  fmt::print("  per token         flash GEMV {:.3f} ms | attention {:.3f} ms | transfers {:.3f} ms | scheduler {:.3f} ms"
+             " | KV programs {:.3f} ms\n",
+             b.flash_gemv_s * 1e3, b.attention_s * 1e3, b.transfer_s * 1e3, b.scheduler_s * 1e3, b.kv_program_s * 1e3);
   fmt::print("  prefill           {:.3f} s   (prompt of {} tokens, batched over the weights)\n", r.prefill_s, r.context);
   fmt::print("  end to end        {:.3f} s   (prefill + {} decoded tokens)\n", r.end_to_end_s(), r.decode);
   fmt::print("  energy per token  {:.3f} mJ: data movement {:.3f} (flash->logic {:.3f}, channel {:.3f}, DRAM {:.3f}, "
@@ -40,6 +41,12 @@ void print_run(const llm::RunResult& r) {
   fmt::print("  calibration       RBER {:g}, {} ECC: die utilisation {:.2f}%, {:.4f} corrections per segment\n",
              r.calib.rber, llm::to_string(r.calib.mode), 100 * r.calib.utilization, r.calib.corrected_per_segment);
   fmt::print("  weights / KV      {:.2f} GB / {:.3f} GB\n", r.weight_bytes / 1e9, r.kv_cache_bytes / 1e9);
+  fmt::print("  capacity          {}\n", r.capacity.oom ? "OUT OF MEMORY: " + r.capacity.oom_reason : std::string("fits"));
+  if (r.lifetime.applies)
+    fmt::print("  KV endurance      {:.3g} tokens ({:.3g} days) with fixed mapping, {:.3g} tokens ({:.3g} days) with wear "
+               "levelling ({:.0f} P/E, sessions of {:.0f} tokens)\n",
+               r.lifetime.tokens_no_wl, r.lifetime.days_no_wl, r.lifetime.tokens_wl, r.lifetime.days_wl,
+               r.lifetime.endurance_pe_cycles, r.lifetime.session_tokens);
   for (const auto& n : r.notes) fmt::print("  note              {}\n", n);
 }
 

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   ifc::cli::add_read_command(app);
   ifc::cli::add_gemv_command(app);
   ifc::cli::add_llm_command(app);
+  ifc::cli::add_dse_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

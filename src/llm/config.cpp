@@ -199,6 +199,8 @@ ModelConfig ModelConfig::load(const std::string& name_or_path, const std::string
 SystemConfig SystemConfig::from_json(const json& j, const std::string& origin) {
   Obj o(j, origin, "");
   SystemConfig s;
+  // configs/nand/<name>.json next to configs/systems/ (names in "flash.nand" and "kv.nand"; paths also work).
+  const std::string nand_dir = (fs::path(origin).parent_path() / ".." / "nand").lexically_normal().string();
   s.name = o.str("name", "", true);
   s.kind = o.choice<SystemKind>("kind", SystemKind::kIfc, {{"ifc", SystemKind::kIfc}, {"gpu_offload", SystemKind::kGpuOffload}});
   {
@@ -223,6 +225,7 @@ SystemConfig SystemConfig::from_json(const json& j, const std::string& origin) {
     F.logic_clock_MHz = f.num("logic_clock_MHz", 200, 1, 1e4);
     F.macs_per_cycle = uint32_t(f.integer("macs_per_cycle", 16, 1, 1u << 20));
     F.rber = f.num("rber", 1e-4, 0, 0.5);
+    if (f.has("nand")) s.weight_nand = NandParams::load(f.str("nand", ""), nand_dir);
     f.finish();
   }
   {
@@ -283,7 +286,39 @@ SystemConfig SystemConfig::from_json(const json& j, const std::string& origin) {
     E.gpu_mac_pJ = e.num("gpu_mac_pJ", 0, 0, 1e6);
     E.ecc_check_pJ_per_bit = e.num("ecc_check_pJ_per_bit", 0, 0, 1e6);
     E.ecc_correct_pJ_per_segment = e.num("ecc_correct_pJ_per_segment", 0, 0, 1e9);
+    E.nand_program_mW = e.num("nand_program_mW", 0, 0, 1e6);
     e.finish();
+  }
+  {
+    Obj k = o.sub("kv");
+    auto& K = s.kv;
+    K.place = k.choice<KvPlace>("cache", KvPlace::kDram, {{"dram", KvPlace::kDram}, {"flash", KvPlace::kFlash}});
+    K.variant = k.choice<KvVariant>("variant", KvVariant::kCompact, {{"discrete", KvVariant::kDiscrete}, {"compact", KvVariant::kCompact}});
+    K.kv_channels = uint32_t(k.integer("kv_channels", 0, 0, 1024));
+    if (k.has("nand")) K.nand = NandParams::load(k.str("nand", ""), nand_dir);
+    K.rber = k.num("rber", K.nand.base_rber, 0, 0.5);
+    K.head_group_parallel = k.boolean("head_group_parallel", true);
+    K.macs_per_cycle = uint32_t(k.integer("macs_per_cycle", 16, 1, 1u << 20));
+    K.softmax_per_cycle = k.num("softmax_per_cycle", 4, 1e-3, 1e6);
+    K.write_buffer_pages_per_die = uint32_t(k.integer("write_buffer_pages_per_die", 16, 1, 1u << 20));
+    K.partial_bytes = k.num("partial_bytes", 4, 1, 8);
+    K.flush_open_pages_at_session_end = k.boolean("flush_open_pages_at_session_end", true);
+    K.tokens_per_day = k.num("tokens_per_day", 0, 0, 1e12);
+    k.finish();
+    if (K.place == KvPlace::kFlash) {
+      if (s.attention_proj != Place::kFlash || s.lm_head != Place::kFlash)
+        throw ConfigError(fmt::format("{}: kv.cache = \"flash\" (KVNAND, no DRAM) needs placement.attention_proj and "
+                                      "placement.lm_head = \"flash\"",
+                                      origin));
+      if (K.variant == KvVariant::kDiscrete && (K.kv_channels == 0 || K.kv_channels >= s.flash.channels))
+        throw ConfigError(fmt::format("{}: key 'kv.kv_channels' = {} must be in [1, flash.channels - 1 = {}] for the "
+                                      "discrete variant",
+                                      origin, K.kv_channels, s.flash.channels > 0 ? s.flash.channels - 1 : 0));
+      if (K.variant == KvVariant::kCompact && K.kv_channels != 0)
+        throw ConfigError(fmt::format("{}: key 'kv.kv_channels' applies to the discrete variant only (kv.variant = "
+                                      "\"compact\" puts weights and KV on every die)",
+                                      origin));
+    }
   }
   o.finish();
   if (s.kind == SystemKind::kIfc && s.flash.dies() == 0)
@@ -329,7 +364,21 @@ Calibration Calibration::from_json(const json& j, const std::string& origin) {
   return c;
 }
 
-Calibration Calibration::load(const std::string& path) { return from_json(read_json_file(path), path); }
+Calibration Calibration::load(const std::string& path) {
+  Calibration c = from_json(read_json_file(path), path);
+  c.load_kv((fs::path(path).parent_path() / "kv.json").string());
+  return c;
+}
+
+void Calibration::load_kv(const std::string& path) {
+  if (!fs::is_regular_file(path)) return;
+  const json j = read_json_file(path);
+  Obj o(j, path, "", /*strict=*/false);  // the benchmark's file carries more figures than the simulator uses
+  Obj a = o.sub("attention");
+  kv_attention_utilization = a.num("utilization", 0, 1e-6, 1.5, true);
+  kv_measured = true;
+  kv_origin = path;
+}
 
 CalibrationPoint Calibration::at(double rber, EccMode mode) const {
   if (mode == EccMode::kNone) {

@@ -13,7 +13,14 @@ Breakdown& Breakdown::operator+=(const Breakdown& o) {
   attention_s += o.attention_s;
   transfer_s += o.transfer_s;
   scheduler_s += o.scheduler_s;
+  kv_program_s += o.kv_program_s;
   return *this;
+}
+
+Breakdown Breakdown::scaled(double f) const {
+  Breakdown b = *this;
+  for (double* x : {&b.flash_gemv_s, &b.attention_s, &b.transfer_s, &b.scheduler_s, &b.kv_program_s}) *x *= f;
+  return b;
 }
 
 Energy& Energy::operator+=(const Energy& o) {
@@ -26,13 +33,14 @@ Energy& Energy::operator+=(const Energy& o) {
   sense_J += o.sense_J;
   mac_J += o.mac_J;
   ecc_J += o.ecc_J;
+  program_J += o.program_J;
   return *this;
 }
 
 Energy Energy::scaled(double f) const {
   Energy e = *this;
   for (double* x : {&e.flash_to_logic_J, &e.channel_J, &e.dram_J, &e.link_J, &e.storage_J, &e.hbm_J, &e.sense_J,
-                    &e.mac_J, &e.ecc_J})
+                    &e.mac_J, &e.ecc_J, &e.program_J})
     *x *= f;
   return e;
 }
@@ -49,25 +57,26 @@ Traffic& Traffic::operator+=(const Traffic& o) {
   npu_macs += o.npu_macs;
   gpu_macs += o.gpu_macs;
   segments_sensed += o.segments_sensed;
+  pages_programmed += o.pages_programmed;
   return *this;
 }
 
-Breakdown RunResult::per_token_time() const {
-  Breakdown b = decode_time;
-  const double f = decode ? 1.0 / double(decode) : 0.0;
-  b.flash_gemv_s *= f;
-  b.attention_s *= f;
-  b.transfer_s *= f;
-  b.scheduler_s *= f;
-  return b;
-}
+Breakdown RunResult::per_token_time() const { return decode_time.scaled(decode ? 1.0 / double(decode) : 0.0); }
 
 Simulator::Simulator(ModelConfig m, SystemConfig s, Calibration c) : m_(std::move(m)), s_(std::move(s)), c_(std::move(c)) {
   cp_ = c_.at(s_.flash.rber, s_.flash.ecc_mode);
+  wf_ = s_.flash;
+  if (s_.kv.place == KvPlace::kFlash) {
+    cp_kv_ = c_.at(s_.kv.rber, s_.flash.ecc_mode);
+    if (s_.kv.variant == KvVariant::kDiscrete) wf_.channels = s_.flash.channels - s_.kv.kv_channels;
+    if (kv_tokens_per_page() == 0)
+      throw ConfigError(fmt::format("{}: a KV page of {} B cannot hold one token of one head group ({} x {} B)", s_.name,
+                                    s_.kv.nand.page_data_bytes, m_.head_dim(), s_.kv_bytes));
+  }
 }
 
 double Simulator::die_gemv_Bps() const {
-  const auto& F = s_.flash;
+  const auto& F = wf_;
   // The calibration measures one 4-plane die of the RTL; a die with other parameters keeps the
   // measured utilisation (the fraction of the sensing bandwidth the datapath sustains).
   const double sense_Bps = double(F.ifc_planes_per_die) * double(F.page_data_bytes) / (F.tR_us * F.tR_scale * 1e-6);
@@ -76,7 +85,7 @@ double Simulator::die_gemv_Bps() const {
 }
 
 double Simulator::flash_gemv_s(double rows, double cols, double share, Traffic* t) const {
-  const auto& F = s_.flash;
+  const auto& F = wf_;
   const double W = rows * cols * s_.weight_bytes * share;
   if (W <= 0) return 0;
   const double N = double(F.dies());
@@ -126,6 +135,7 @@ Energy Simulator::energy_of(const Traffic& t) const {
   e.storage_J = t.storage * 8 * E.storage_pJ_per_bit * pJ;
   e.hbm_J = t.hbm * 8 * E.hbm_pJ_per_bit * pJ;
   e.mac_J = (t.flash_macs * E.flash_mac_pJ + t.npu_macs * E.npu_mac_pJ + t.gpu_macs * E.gpu_mac_pJ) * pJ;
+  e.program_J = t.pages_programmed * E.nand_program_mW * 1e-3 * s_.kv.nand.tPROG_us * 1e-6;
   e.ecc_J = (t.flash_to_logic * 8 * E.ecc_check_pJ_per_bit +
              t.segments_sensed * cp_.corrected_per_segment * E.ecc_correct_pJ_per_segment) *
             pJ;
@@ -193,9 +203,16 @@ TokenResult Simulator::decode_ifc(uint64_t c) const {
     gemvs += 2;
     lt += g;
     layer.flash_gemv_s += tq + to;
-    layer.attention_s += std::max(kv_read / npu_Bps, att_macs / npu_macps);
-    lt.dram += kv_read;
-    lt.npu_macs += att_macs;
+    if (s_.kv.place == KvPlace::kFlash) {
+      // KVNAND: attention on the flash dies over the K and V pages; no DRAM.
+      double x = 0;
+      layer.attention_s += flash_attention_s(c, &lt, &x) - x;
+      layer.transfer_s += x;
+    } else {
+      layer.attention_s += std::max(kv_read / npu_Bps, att_macs / npu_macps);
+      lt.dram += kv_read;
+      lt.npu_macs += att_macs;
+    }
   }
   // ---- FFN: always in flash
   const double f = double(m_.intermediate_size);
@@ -213,8 +230,7 @@ TokenResult Simulator::decode_ifc(uint64_t c) const {
   // Move the channel transfers of the flash GEMVs out of flash_gemv_s into transfer_s: recompute
   // them (they are linear in the shapes).
   auto xfer = [&](double rows, double cols, double share) {
-    return cols * s_.act_bytes / s_.flash.channel_Bps() +
-           rows * share * s_.result_bytes / (double(s_.flash.channels) * s_.flash.channel_Bps());
+    return cols * s_.act_bytes / wf_.channel_Bps() + rows * share * s_.result_bytes / (double(wf_.channels) * wf_.channel_Bps());
   };
   double layer_xfer = 0;
   if (s_.attention_proj == Place::kFlash) layer_xfer += xfer(qkv_rows, h, 1) + xfer(h, h, 1);
@@ -240,6 +256,13 @@ TokenResult Simulator::decode_ifc(uint64_t c) const {
     r.time.attention_s += std::max(W / npu_Bps, V * h / npu_macps);
     tot.dram += W;
     tot.npu_macs += V * h;
+  }
+  if (s_.kv.place == KvPlace::kFlash) {
+    // KV page programs: in the compact variant they stall the dies that also read the weights; the
+    // discrete variant's KV dies program while the weight dies compute (hidden up to that time).
+    const double prog = kv_program_s_per_token();
+    const double weights = r.time.flash_gemv_s + r.time.transfer_s;
+    r.time.kv_program_s = s_.kv.variant == KvVariant::kCompact ? prog : std::max(0.0, prog - weights);
   }
   r.traffic = tot;
   r.energy = energy_of(tot);
@@ -292,7 +315,7 @@ double Simulator::prefill_s(uint64_t P, Energy* energy) const {
     t.hbm = 2 * W + L * p * double(m_.kv_elems_per_token_layer()) * s_.kv_bytes;
     t.gpu_macs = macs;
   } else {
-    const auto& F = s_.flash;
+    const auto& F = wf_;
     const double N = double(F.dies());
     const double ch_Bps = F.channel_Bps();
     const double die_macps = double(F.macs_per_cycle) * F.logic_clock_MHz * 1e6;
@@ -327,10 +350,12 @@ double Simulator::prefill_s(uint64_t P, Energy* energy) const {
     } else {
       layer += flash_gemm(qkv_rows, h, 1) + flash_gemm(h, h, 1);
     }
-    const double kv_w = p * double(m_.kv_elems_per_token_layer()) * s_.kv_bytes;
-    layer += std::max((kv_w + kv_w * p / 2) / npu_Bps, att_macs_layer / npu_macps);
-    t.dram += kv_w + kv_w * p / 2;
-    t.npu_macs += att_macs_layer;
+    if (s_.kv.place == KvPlace::kDram) {
+      const double kv_w = p * double(m_.kv_elems_per_token_layer()) * s_.kv_bytes;
+      layer += std::max((kv_w + kv_w * p / 2) / npu_Bps, att_macs_layer / npu_macps);
+      t.dram += kv_w + kv_w * p / 2;
+      t.npu_macs += att_macs_layer;
+    }
     const double f = double(m_.intermediate_size);
     if (m_.ffn_kind == FfnKind::kGated) layer += flash_gemm(2 * f, h, 1) + flash_gemm(h, f, 1);
     else layer += flash_gemm(f, h, 1) + flash_gemm(h, f, 1);
@@ -340,6 +365,7 @@ double Simulator::prefill_s(uint64_t P, Energy* energy) const {
     t = all;
     total = layer * L;
     (void)params_layer;
+    if (s_.kv.place == KvPlace::kFlash) total += kvnand_prefill_attention_s(p, &t);  // all layers
     // LM head for the last prompt token only.
     total += flash_gemv_s(double(m_.vocab_size), h, 1, &t);
   }
@@ -362,19 +388,14 @@ RunResult Simulator::run(uint64_t context, uint64_t decode) const {
   for (uint64_t i = 0; i < decode; i += stride) {
     const uint64_t n = std::min<uint64_t>(stride, decode - i);
     const auto tr = decode_token(context + i + (n - 1) / 2);
-    Breakdown b = tr.time;
-    b.flash_gemv_s *= double(n);
-    b.attention_s *= double(n);
-    b.transfer_s *= double(n);
-    b.scheduler_s *= double(n);
-    rr.decode_time += b;
+    rr.decode_time += tr.time.scaled(double(n));
     rr.decode_energy += tr.energy.scaled(double(n));
   }
   rr.weight_bytes = double(m_.decode_params()) * s_.weight_bytes;
   rr.kv_cache_bytes = double(m_.num_hidden_layers) * double(context + decode) * double(m_.kv_elems_per_token_layer()) * s_.kv_bytes;
-  if (s_.kind == SystemKind::kIfc && rr.kv_cache_bytes > s_.npu.dram_capacity_GB * 1e9)
-    rr.notes.push_back(fmt::format("KV cache {:.1f} GB exceeds the NPU DRAM ({:.0f} GB): out of memory on a real device",
-                                   rr.kv_cache_bytes / 1e9, s_.npu.dram_capacity_GB));
+  rr.capacity = capacity(context + decode);
+  if (rr.capacity.oom) rr.notes.push_back("out of memory: " + rr.capacity.oom_reason);
+  rr.lifetime = lifetime(context + decode);
   if (context + decode > m_.max_position_embeddings)
     rr.notes.push_back(fmt::format("context + decode = {} exceeds the model's max_position_embeddings {}",
                                    context + decode, m_.max_position_embeddings));
@@ -392,7 +413,8 @@ nlohmann::json RunResult::to_json() const {
       {"tokens_per_s", tokens_per_s()},
       {"per_token_latency_s", decode ? decode_s() / double(decode) : 0.0},
       {"per_token_breakdown_s",
-       {{"flash_gemv", b.flash_gemv_s}, {"attention", b.attention_s}, {"transfers", b.transfer_s}, {"scheduler", b.scheduler_s}}},
+       {{"flash_gemv", b.flash_gemv_s}, {"attention", b.attention_s}, {"transfers", b.transfer_s}, {"scheduler", b.scheduler_s},
+        {"kv_program", b.kv_program_s}}},
       {"prefill_s", prefill_s},
       {"decode_s", decode_s()},
       {"end_to_end_s", end_to_end_s()},
@@ -408,7 +430,8 @@ nlohmann::json RunResult::to_json() const {
         {"storage", e.storage_J},
         {"hbm", e.hbm_J},
         {"mac", e.mac_J},
-        {"ecc", e.ecc_J}}},
+        {"ecc", e.ecc_J},
+        {"kv_program", e.program_J}}},
       {"prefill_energy_J", prefill_energy.total()},
       {"weight_bytes", weight_bytes},
       {"kv_cache_bytes", kv_cache_bytes},
@@ -418,6 +441,9 @@ nlohmann::json RunResult::to_json() const {
         {"die_utilization", calib.utilization},
         {"corrected_per_segment", calib.corrected_per_segment},
         {"uncorrectable_per_segment", calib.uncorrectable_per_segment}}},
+      {"oom", capacity.oom},
+      {"capacity", capacity.to_json()},
+      {"lifetime", lifetime.to_json()},
       {"notes", notes}};
   return j;
 }

@@ -117,6 +117,46 @@ struct EnergyConfig {
   double gpu_mac_pJ = 0;                  ///< one MAC on the GPU
   double ecc_check_pJ_per_bit = 0;        ///< line-rate syndrome / remainder check
   double ecc_correct_pJ_per_segment = 0;  ///< one BM + Chien correction
+  double nand_program_mW = 0;             ///< array power while a plane programs (x tPROG = energy per page)
+};
+
+/// Where the KV cache lives. kDram: on the NPU's DRAM, attention on the NPU (NVLLM, DRAM-equipped IFC).
+/// kFlash: KVNAND, DRAM-free: the KV cache in compute-enabled flash, attention in flash.
+enum class KvPlace { kDram, kFlash };
+/// KVNAND variants (docs/kvnand_system.md). kDiscrete: the KV cache on dedicated dies (kv.kv_channels of
+/// the flash channels, in the cell mode of kv.nand); the weights on the other channels. kCompact: every die
+/// holds weights and KV blocks (the KV blocks in kv.nand's cell mode).
+enum class KvVariant { kDiscrete, kCompact };
+
+/// The NAND geometry, timing and endurance that the system simulator takes from a configs/nand/*.json
+/// file, read through the NAND model's own loader (tb/nand NandConfig), so that both use one set of numbers.
+struct NandParams {
+  std::string origin = "(NandConfig defaults = configs/nand/default.json)";
+  std::string cell_type = "TLC";
+  uint32_t planes_per_die = 4, blocks_per_plane = 504, pages_per_block = 2304;
+  uint64_t page_data_bytes = 16384;
+  double tR_us = 30, tPROG_us = 1900, tBERS_us = 15000;
+  uint32_t endurance_pe_cycles = 3000;
+  double base_rber = 1e-5;
+  double die_bytes() const { return double(planes_per_die) * blocks_per_plane * pages_per_block * double(page_data_bytes); }
+  /// Loads configs/nand/<name>.json (`name` may also be a path) through ifc::nand::NandConfig.
+  static NandParams load(const std::string& name_or_path, const std::string& nand_dir);
+};
+
+/// The KV cache and in-flash attention (KVNAND). Only read when kv_cache is "flash".
+struct KvConfig {
+  KvPlace place = KvPlace::kDram;
+  KvVariant variant = KvVariant::kCompact;
+  uint32_t kv_channels = 0;                ///< discrete: channels (with all their dies) that hold the KV cache
+  NandParams nand;                         ///< cell mode / timing / endurance of the KV pages
+  double rber = 1e-7;                      ///< operating RBER of the KV pages (default: the nand file's base_rber)
+  bool head_group_parallel = true;         ///< head groups computed concurrently on disjoint planes / dies
+  uint32_t macs_per_cycle = 16;            ///< q.K^T / p.V MACs per logic cycle per die (FP16/BF16 KV)
+  double softmax_per_cycle = 4;            ///< exp + accumulate per logic cycle per die
+  uint32_t write_buffer_pages_per_die = 16;///< SRAM open-page buffers per die (one per open (layer, group, K|V) page)
+  double partial_bytes = 4;                ///< per element of a die's partial attention output (FP32)
+  bool flush_open_pages_at_session_end = true;  ///< endurance: the open pages are programmed when a session ends
+  double tokens_per_day = 0;               ///< endurance: KV tokens written per day (prompt + generated)
 };
 
 struct SystemConfig {
@@ -135,6 +175,8 @@ struct SystemConfig {
   double scheduler_us_per_layer = 0;
   double sync_us_per_gemv = 0;
   EnergyConfig energy;
+  NandParams weight_nand;            ///< geometry of the dies holding the weights (capacity model)
+  KvConfig kv;
 
   static SystemConfig from_json(const nlohmann::json& j, const std::string& origin);
   static SystemConfig load(const std::string& name_or_path, const std::string& systems_dir);
@@ -159,6 +201,15 @@ struct Calibration {
   double tR_us = 30;
   double seg_payload_bytes = 256;
   std::vector<CalibrationPoint> points;
+  /// In-flash attention measured by the KVNAND RTL benchmark (configs/calibration/kv.json, a copy of
+  /// build/bench/kv.json) when that file exists; otherwise (kv_measured false) attention pages are
+  /// assumed to stream like GEMV pages: q.K^T and p.V are GEMV-shaped, so the die sustains the
+  /// calibrated GEMV utilisation at the KV pages' RBER.
+  bool kv_measured = false;
+  std::string kv_origin;
+  double kv_attention_utilization = 0;  ///< fraction of a die's sensing bandwidth that q.K^T + p.V sustain
+  /// Reads `path` if it exists (no-op otherwise).
+  void load_kv(const std::string& path);
 
   /// Interpolated (log-linear in RBER) point for `mode` at `rber`. kNone uses the
   /// out-of-order curve at RBER 0 (an ECC-free datapath never stalls on a correction).
@@ -172,10 +223,12 @@ struct Calibration {
 // ---------------------------------------------------------------------------------------------
 struct Breakdown {
   double flash_gemv_s = 0;   ///< GEMVs computed in flash (incl. the NPU's tiled share)
-  double attention_s = 0;    ///< attention block on the NPU / GPU (projections there + KV)
+  double attention_s = 0;    ///< attention block on the NPU / GPU (projections there + KV), or in flash (KVNAND)
   double transfer_s = 0;     ///< activations / results over channels, weights over PCIe
   double scheduler_s = 0;    ///< scheduler decisions and per-GEMV synchronisation
-  double total() const { return flash_gemv_s + attention_s + transfer_s + scheduler_s; }
+  double kv_program_s = 0;   ///< KVNAND: KV page programs that the reads could not hide
+  double total() const { return flash_gemv_s + attention_s + transfer_s + scheduler_s + kv_program_s; }
+  Breakdown scaled(double f) const;
   Breakdown& operator+=(const Breakdown& o);
 };
 
@@ -184,9 +237,10 @@ struct Energy {
   double flash_to_logic_J = 0, channel_J = 0, dram_J = 0, link_J = 0, storage_J = 0, hbm_J = 0;
   // array read and compute
   double sense_J = 0, mac_J = 0, ecc_J = 0;
+  double program_J = 0;       ///< NAND programs of KV pages (KVNAND)
   double data_movement() const { return flash_to_logic_J + channel_J + dram_J + link_J + storage_J + hbm_J; }
   double compute() const { return mac_J + ecc_J; }
-  double total() const { return data_movement() + compute() + sense_J; }
+  double total() const { return data_movement() + compute() + sense_J + program_J; }
   Energy& operator+=(const Energy& o);
   Energy scaled(double f) const;
 };
@@ -195,6 +249,7 @@ struct Energy {
 struct Traffic {
   double flash_sensed = 0, flash_to_logic = 0, channel = 0, dram = 0, link = 0, storage = 0, hbm = 0;
   double flash_macs = 0, npu_macs = 0, gpu_macs = 0, segments_sensed = 0;
+  double pages_programmed = 0;  ///< KV pages programmed (KVNAND), on average per token
   Traffic& operator+=(const Traffic& o);
 };
 
@@ -205,6 +260,39 @@ struct TokenResult {
   Energy energy;
   double alpha = 0;           ///< share of the attention projections the scheduler put in flash
 };
+
+/// What the run needs against what the system has (bytes; pages per die for the write buffer). A run
+/// that needs more than a memory holds is out of memory (`oom`), with the memory named in `oom_reason`.
+struct Capacity {
+  double dram_need = 0, dram_have = 0;                 ///< KV cache in NPU DRAM
+  double weight_flash_need = 0, weight_flash_have = 0; ///< weights on the dies that hold them
+  double kv_flash_need = 0, kv_flash_have = 0;         ///< KV cache in flash (KVNAND), in its cell mode
+  double write_buffer_need = 0, write_buffer_have = 0; ///< open KV pages per die against the SRAM buffers
+  bool oom = false;
+  std::string oom_reason;
+  nlohmann::json to_json() const;
+};
+
+/// KV-page endurance (KVNAND): lifetime with fixed page mapping and with wear levelling.
+struct Lifetime {
+  bool applies = false;              ///< only with the KV cache in flash
+  double session_tokens = 0;         ///< tokens written to the KV cache per session (context + decode)
+  double pages_per_session = 0;      ///< KV pages programmed per session
+  double region_pages = 0;           ///< pages of the KV region (all KV blocks, in the KV cell mode)
+  double endurance_pe_cycles = 0;
+  double tokens_no_wl = 0, tokens_wl = 0;
+  double days_no_wl = 0, days_wl = 0;  ///< at kv.tokens_per_day (0 if that is 0)
+  nlohmann::json to_json() const;
+};
+
+/// Lifetime in tokens of a KV region under a stream of sessions (the formula the NAND model checks in
+/// tb/llm): `streams` append streams (layer x head group x K|V), `tokens_per_page` tokens per page,
+/// `session_tokens` per session, blocks of `endurance` P/E cycles. Fixed mapping (no wear levelling):
+/// every session re-programs the same blocks, one P/E each, so the region lasts `endurance` sessions.
+/// Wear levelling (log-structured over `region_pages` pages, whole sessions invalidated at once, write
+/// amplification 1): endurance x region_pages pages are programmed in total.
+double kv_lifetime_tokens(double streams, double tokens_per_page, double session_tokens, double endurance,
+                          double region_pages, bool wear_levelling, bool flush_open_pages);
 
 struct RunResult {
   std::string model, system;
@@ -221,6 +309,8 @@ struct RunResult {
   double kv_cache_bytes = 0;  ///< at the end of the run
   double weight_bytes = 0;
   CalibrationPoint calib;
+  Capacity capacity;
+  Lifetime lifetime;
   std::vector<std::string> notes;
   nlohmann::json to_json() const;
 };
@@ -237,6 +327,20 @@ class Simulator {
 
   /// Per-die in-flash GEMV bandwidth (B/s) from the calibration.
   double die_gemv_Bps() const;
+  /// KVNAND: time (s) of one layer's attention in flash with `context` tokens in the KV cache (q.K^T,
+  /// softmax, p.V over the K and V pages, the open pages from SRAM, the partials combined), plus the
+  /// append of the new token's K and V; adds the bytes moved to `t`.
+  double flash_attention_s(uint64_t context, Traffic* t, double* transfer_s = nullptr) const;
+  /// KVNAND: plane-busy time per token per KV die of programming the KV pages (amortised).
+  double kv_program_s_per_token() const;
+  /// Tokens of one head group's K (or V) that one page holds.
+  uint64_t kv_tokens_per_page() const;
+  /// Dies / channels holding the weights, and the dies holding the KV cache.
+  double weight_dies() const;
+  double kv_dies() const;
+  double kv_channels() const;
+  Capacity capacity(uint64_t tokens) const;
+  Lifetime lifetime(uint64_t session_tokens) const;
   /// Time (s) of one GEMV of `rows` x `cols` weights in flash, with the share `share` of its
   /// rows (0..1); adds the bytes moved to `t`.
   double flash_gemv_s(double rows, double cols, double share, Traffic* t) const;
@@ -248,13 +352,17 @@ class Simulator {
   Energy energy_of(const Traffic& t) const;
   TokenResult decode_ifc(uint64_t context) const;
   TokenResult decode_gpu(uint64_t context) const;
+  double kvnand_prefill_attention_s(double prompt, Traffic* t) const;
   ModelConfig m_;
   SystemConfig s_;
   Calibration c_;
+  FlashConfig wf_;          ///< the flash that holds the weights (a discrete KVNAND gives kv_channels to the KV)
   CalibrationPoint cp_;
+  CalibrationPoint cp_kv_;   ///< at the KV pages' RBER (KVNAND)
 };
 
 std::string to_string(EccMode m);
 std::string to_string(Scheduler s);
+std::string to_string(KvVariant v);
 
 }  // namespace ifc::llm

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 
+#include "bench/bench_inputs.hpp"
 #include "common/core_driver.hpp"
 
 using namespace ifc;
@@ -20,19 +21,11 @@ int main(int argc, char** argv) {
   const uint32_t rows = argc > 2 ? uint32_t(std::stoul(argv[2])) : 4096;
   const uint32_t cols = argc > 3 ? uint32_t(std::stoul(argv[3])) : 11008;
   std::vector<double> rbers = {0.0, 1e-5, 1e-4, 1e-3};
-  if (argc > 4) {
-    rbers.clear();
-    std::stringstream ss(argv[4]);
-    for (std::string tok; std::getline(ss, tok, ',');) rbers.push_back(std::stod(tok));
-  }
-  std::mt19937_64 rng(7);
-  std::vector<uint8_t> w(size_t(rows) * cols);
-  for (auto& b : w) b = uint8_t(rng());
-  model::ActVector act(cols);
-  for (auto& a : act) a = uint16_t(int16_t(int8_t(rng())));
-  const model::WeightImage img(tb::rtl_weight_layout(0), tb::rtl_segment_format(), model::Dtype::kInt8, rows, cols,
-                               std::move(w));
-  const auto ref = model::reference_gemv(img, act, IFC_RTL_PE_MACS);
+  if (argc > 4) rbers = bench::parse_doubles(argv[4]);
+  const bench::Int8Gemv g(rows, cols, 7);
+  const auto& img = g.img;
+  const auto& act = g.act;
+  const auto& ref = g.ref;
   nlohmann::json j;
   j["benchmark"] = "gemv";
   j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);
@@ -44,8 +37,8 @@ int main(int argc, char** argv) {
   j["lanes"] = IFC_RTL_PE_LANES;
   j["macs"] = IFC_RTL_PE_MACS;
   j["runs"] = nlohmann::json::array();
-  fmt::print("{:>8} {:>12} {:>12} {:>10} {:>10} {:>8} {:>10} {:>8}\n", "RBER", "mode", "utilization", "corrected",
-             "uncorr", "failed", "Mcycles/s", "exact");
+  fmt::print("{:>8} {:>12} {:>12} {:>10} {:>10} {:>8} {:>10} {:>10} {:>8}\n", "RBER", "mode", "utilization",
+             "corrected", "uncorr", "failed", "Mcyc/s", "Mcyc/cpu-s", "exact");
   for (double rber : rbers) {
     for (bool inorder : {false, true}) {
       nand::NandConfig cfg;  // the default die
@@ -61,9 +54,9 @@ int main(int argc, char** argv) {
       for (uint32_t i = 0; i < rows && r.completed; ++i)
         if (!r.failed[i] && r.values[i] != ref[i]) ++mism;
       const bool exact = r.completed && r.gemv_status == 0 && mism == 0;
-      fmt::print("{:>8g} {:>12} {:>11.2f}% {:>10} {:>10} {:>8} {:>10.2f} {:>8}\n", rber,
+      fmt::print("{:>8g} {:>12} {:>11.2f}% {:>10} {:>10} {:>8} {:>10.2f} {:>10.2f} {:>8}\n", rber,
                  inorder ? "in-order" : "out-of-order", 100 * r.nand_bw_utilization, r.corrected, r.uncorrectable,
-                 r.failed_rows.size(), r.sim_cycles_per_s / 1e6, exact ? "yes" : "NO");
+                 r.failed_rows.size(), r.sim_cycles_per_s / 1e6, r.sim_cycles_per_cpu_s / 1e6, exact ? "yes" : "NO");
       std::fflush(stdout);
       j["runs"].push_back({{"rber", rber},
                            {"in_order", inorder},
@@ -76,7 +69,9 @@ int main(int argc, char** argv) {
                            {"stall_cycles", {{"window", r.stall_window}, {"lanes", r.stall_lanes},
                                              {"corrector", r.stall_corrector}, {"in_order", r.stall_inorder}}},
                            {"sim_cycles_per_s", r.sim_cycles_per_s},
+                           {"sim_cycles_per_cpu_s", r.sim_cycles_per_cpu_s},
                            {"wall_s", r.wall_s},
+                           {"cpu_s", r.cpu_s},
                            {"bit_exact", exact}});
     }
   }

@@ -1,9 +1,21 @@
 #include "common/core_driver.hpp"
 
 #include <cstdio>
-#include <unistd.h>
+#include <ctime>
+
+#include "common/progress.hpp"
 
 namespace ifc::tb {
+
+namespace {
+/// CPU time of the calling thread (s): the simulation's own cost, independent of how many other
+/// processes share the machine's cores (wall-clock speed on a loaded 2-core machine is not).
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+}  // namespace
 
 namespace core {
 const char* error_name(uint8_t code) {
@@ -15,6 +27,10 @@ const char* error_name(uint8_t code) {
     case 4: return "address past the array";
     case 5: return "activation mismatch (K or dtype differ from the loaded activation)";
     case 6: return "activation stream length";
+    case 7: return "watchdog (the NAND stopped answering)";
+    case 10: return "KV token out of order (or D changed)";
+    case 11: return "KV region or mapping table full";
+    case 12: return "KV group slot out of range";
     default: return "unknown error";
   }
 }
@@ -42,6 +58,14 @@ void CoreDriver::push_act(const model::ActVector& act, bool bf16, int extra_beat
   for (auto& b : v) acts_.push_back(b);
 }
 
+void CoreDriver::push_kv_append(uint32_t group, uint32_t token, const model::ActVector& k,
+                                const model::ActVector& v) {
+  model::ActVector kv(k);
+  kv.insert(kv.end(), v.begin(), v.end());
+  push_cmd({core::kOpKvAppend, 1, false, uint32_t(k.size()), group, token, 0});
+  push_act(kv, true);
+}
+
 void CoreDriver::drive() {
   auto& t = sim_.top();
   t.cmd_valid_i = !cmds_.empty();
@@ -62,6 +86,12 @@ void CoreDriver::drive() {
   std::bernoulli_distribution rdy(ready_prob_);
   t.res_ready_i = ready_prob_ >= 1.0 ? 1 : rdy(rng_);
   t.csr_we_i = 0;
+  if (csr_wr_) {
+    t.csr_addr_i = csr_wr_->addr;
+    t.csr_wdata_i = csr_wr_->value;
+    t.csr_we_i = 1;
+    csr_wr_.reset();
+  }
 }
 
 void CoreDriver::sample() {
@@ -102,37 +132,9 @@ uint32_t CoreDriver::csr(uint8_t addr) {
 }
 
 void CoreDriver::csr_write(uint8_t addr, uint32_t value) {
-  auto& t = sim_.top();
-  t.csr_addr_i = addr;
-  t.csr_wdata_i = value;
-  t.csr_we_i = 1;
-  t.eval();
-  t.clk_i = 1;
-  t.eval();
-  t.clk_i = 0;
-  t.eval();
-  t.csr_we_i = 0;
-}
-
-model::WeightLayout rtl_weight_layout(uint32_t base_page) {
-  model::WeightLayout l;
-  l.planes = IFC_RTL_PLANES;
-  l.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
-  l.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
-  l.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  l.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  l.base_page = base_page;
-  return l;
-}
-
-model::SegmentFormat rtl_segment_format() {
-  model::SegmentFormat f;
-  f.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
-  f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
-  f.m = IFC_RTL_ECC_M;
-  f.t = IFC_RTL_ECC_T;
-  f.crc = IFC_RTL_SEG_CRC != 0;
-  return f;
+  // One clock cycle with every hook running, so the other inputs are driven at the write's edge.
+  csr_wr_ = CsrWrite{addr, value};
+  sim_.cycle(1);
 }
 
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
@@ -141,7 +143,9 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   const CosimParams cp = rtl_cosim_params();
   NandCosim<Vifc_core> cosim(sim, nand, cp);
   CoreDriver drv(sim, o.seed, o.res_ready_prob);
+  cosim.hang_after(o.hang_after);
   sim.reset(4);
+  if (o.watchdog_cycles) drv.csr_write(core::kWatchdogCycles, o.watchdog_cycles);
   const bool bf16 = w.dtype() == model::Dtype::kBf16;
 
   // 1. activation
@@ -164,25 +168,23 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   drv.push_cmd({core::kOpGemv, uint8_t(w.dtype()), o.inorder, w.rows(), w.k(), w.layout().base_page, 0});
   const uint64_t c0 = sim.cycles();
   const auto t0 = std::chrono::steady_clock::now();
-  const bool tty = o.progress && isatty(2);
-  uint64_t next_report = c0 + 1000000;
+  ProgressLine progress("gemv rows", w.rows(), o.progress);  // TTY only, quiet under CI (progress.hpp)
+  const double cpu0 = thread_cpu_s();
   bool got_status = false;
-  while (sim.cycles() - c0 < bound) {
+  for (uint64_t n = 0; sim.cycles() - c0 < bound; ++n) {
     sim.cycle(64);
     if (!drv.results().empty() && drv.results().back().is_status) {
       got_status = true;
       break;
     }
-    if (tty && sim.cycles() >= next_report) {
-      next_report += 1000000;
-      std::fprintf(stderr, "\r  gemv: %zu / %u rows, %.1f M cycles", drv.results().size(), w.rows(),
-                   double(sim.cycles() - c0) / 1e6);
-    }
+    if (progress.on() && n % 64 == 0) progress.update(double(drv.results().size()), double(sim.cycles() - c0));
   }
-  if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  progress.clear();
   const auto t1 = std::chrono::steady_clock::now();
   r.wall_s = std::chrono::duration<double>(t1 - t0).count();
+  r.cpu_s = thread_cpu_s() - cpu0;
   r.sim_cycles_per_s = r.wall_s > 0 ? double(sim.cycles() - c0) / r.wall_s : 0;
+  r.sim_cycles_per_cpu_s = r.cpu_s > 0 ? double(sim.cycles() - c0) / r.cpu_s : 0;
   if (!got_status) return r;
   const ResWord st = drv.results().back();
   r.gemv_status = st.error;
@@ -216,6 +218,12 @@ GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const mode
   r.stall_inorder = drv.csr(core::kStallInorder);
   r.pages_issued = drv.csr(core::kPagesIssued);
   r.raw_bit_errors = cosim.stats().bit_errors;
+  r.retry_reads = drv.csr(core::kRetryReads);
+  r.retry_recovered = drv.csr(core::kRetryRecovered);
+  r.retry_exhausted = drv.csr(core::kRetryExhausted);
+  r.retry_busy = drv.csr(core::kRetryBusy);
+  r.watchdog_events = drv.csr(core::kWatchdogEvents);
+  r.nand_commands = cosim.stats().commands;
   r.weight_bytes = double(w.rows()) * w.k() * model::dtype_weight_bits(w.dtype()) / 8.0;
   const double limit_bytes_per_ns = double(cp.planes) * cp.page_data_bytes / double(nand.config().t_read_ns);
   r.nand_bw_utilization = r.simulated_ns > 0 ? r.weight_bytes / (r.simulated_ns * limit_bytes_per_ns) : 0;

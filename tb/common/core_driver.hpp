@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,11 +23,16 @@ namespace ifc::tb {
 
 /// ifc_pkg opcodes, error codes and CSR addresses (rtl/ifc_pkg.sv, rtl/ifc_core.sv).
 namespace core {
-constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02;
+constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03;
 enum Csr : uint8_t {
   kStatus = 0, kLastError, kCycles, kBytesSensed, kClean, kCorrected, kUncorrectable, kErased, kReadErrors,
-  kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl
+  kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
+  // read-retry and watchdog (16..22)
+  kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy,
+  // KV cache (24..29)
+  kKvBase = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall, kKvRegion
 };
+constexpr uint8_t kErrWatchdog = 7;
 const char* error_name(uint8_t code);
 }  // namespace core
 
@@ -66,12 +72,15 @@ class CoreDriver {
   /// beat, `last` on the final beat. `extra_beats` > 0 appends beats, < 0 drops them (fuzzing).
   void push_act(const model::ActVector& act, bool bf16, int extra_beats = 0, bool omit_last = false);
   void set_ready_prob(double p) { ready_prob_ = p; }
+  /// Queues a KV_APPEND of group slot `group`, token `token`: K and V rows of d bf16 values each.
+  void push_kv_append(uint32_t group, uint32_t token, const model::ActVector& k, const model::ActVector& v);
 
   std::deque<ResWord>& results() { return res_; }
   /// Runs until a status word has been received (or `max_cycles`); returns false on timeout.
   bool wait_status(uint64_t max_cycles);
   /// Reads a CSR (combinational read port).
   uint32_t csr(uint8_t addr);
+  /// Writes a CSR: runs one clock cycle (all hooks) with csr_we_i set.
   void csr_write(uint8_t addr, uint32_t value);
   bool idle() const { return cmds_.empty() && acts_.empty(); }
 
@@ -90,6 +99,11 @@ class CoreDriver {
   std::deque<ActBeat> acts_;
   std::deque<ResWord> res_;
   size_t statuses_ = 0;
+  struct CsrWrite {
+    uint8_t addr;
+    uint32_t value;
+  };
+  std::optional<CsrWrite> csr_wr_;  ///< a CSR write for the next cycle
 };
 
 struct GemvRunOptions {
@@ -98,6 +112,8 @@ struct GemvRunOptions {
   uint64_t seed = 1;
   uint64_t max_cycles = 0;  ///< 0: derived from the size (never hangs)
   bool progress = false;    ///< print progress on stderr
+  uint64_t hang_after = UINT64_MAX;  ///< fault: NAND commands from this index on never answer
+  uint32_t watchdog_cycles = 0;      ///< 0: the core's default; else written to CSR 21 first
 };
 
 struct GemvRunResult {
@@ -110,10 +126,14 @@ struct GemvRunResult {
   uint64_t cycles = 0;  ///< GEMV command accepted .. status word
   double simulated_ns = 0;
   double wall_s = 0;
-  double sim_cycles_per_s = 0;
+  double sim_cycles_per_s = 0;      ///< simulated cycles per wall-clock second
+  double cpu_s = 0;                 ///< CPU time of the simulating thread
+  double sim_cycles_per_cpu_s = 0;  ///< simulated cycles per CPU second (one core, load-independent)
   uint64_t bytes_sensed = 0, clean = 0, corrected = 0, uncorrectable = 0, erased = 0, read_errors = 0;
   uint64_t stall_window = 0, stall_lanes = 0, stall_corrector = 0, stall_inorder = 0, pages_issued = 0;
   uint64_t raw_bit_errors = 0;
+  uint64_t retry_reads = 0, retry_recovered = 0, retry_exhausted = 0, retry_busy = 0, watchdog_events = 0;
+  uint64_t nand_commands = 0;
   double weight_bytes = 0;
   double nand_bw_utilization = 0;
   bool assertion_failed = false;
@@ -124,9 +144,6 @@ struct GemvRunResult {
 GemvRunResult run_gemv(RtlSim<Vifc_core>& sim, nand::NandArray& nand, const model::WeightImage& w,
                        const model::ActVector& act, const GemvRunOptions& o);
 
-/// The weight layout the RTL was elaborated with, at `base_page`.
-model::WeightLayout rtl_weight_layout(uint32_t base_page = 0);
-/// The segment format the RTL was elaborated with.
-model::SegmentFormat rtl_segment_format();
+// rtl_weight_layout() and rtl_segment_format() are in common/rtl_params.hpp.
 
 }  // namespace ifc::tb

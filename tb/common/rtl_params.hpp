@@ -4,6 +4,8 @@
 
 #include "common/nand_cosim.hpp"
 #include "common/segment_sink.hpp"
+#include "model/segment_format.hpp"
+#include "model/weight_image.hpp"
 
 namespace ifc::tb {
 
@@ -15,8 +17,35 @@ inline CosimParams rtl_cosim_params() {
   p.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
   p.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
   p.logic_clock_mhz = IFC_RTL_LOGIC_CLOCK_MHZ;
+  p.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
+  p.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
   return p;
 }
+
+/// The weight layout the RTL was elaborated with, at `base_page`.
+inline model::WeightLayout rtl_weight_layout(uint32_t base_page = 0) {
+  model::WeightLayout l;
+  l.planes = IFC_RTL_PLANES;
+  l.page_data_bytes = IFC_RTL_PAGE_DATA_BYTES;
+  l.page_spare_bytes = IFC_RTL_PAGE_SPARE_BYTES;
+  l.seg_payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
+  l.seg_slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
+  l.base_page = base_page;
+  return l;
+}
+
+#ifdef IFC_RTL_SEG_CRC
+/// The segment format the RTL was elaborated with (libraries that define IFC_RTL_SEG_CRC).
+inline model::SegmentFormat rtl_segment_format() {
+  model::SegmentFormat f;
+  f.payload_bytes = IFC_RTL_SEG_PAYLOAD_BYTES;
+  f.slot_bytes = IFC_RTL_SEG_SLOT_BYTES;
+  f.m = IFC_RTL_ECC_M;
+  f.t = IFC_RTL_ECC_T;
+  f.crc = IFC_RTL_SEG_CRC != 0;
+  return f;
+}
+#endif
 
 inline SegLayout rtl_seg_layout() {
   SegLayout l;

@@ -10,23 +10,13 @@
 #include <map>
 
 #include "llm/runner.hpp"
+#include "llm_test_util.hpp"
 
 using namespace ifc::llm;
+using namespace ifc::llm::test;
 using nlohmann::json;
 
 namespace {
-
-const std::string kRoot = IFC_SOURCE_DIR;
-const Paths kPaths{kRoot + "/configs/models", kRoot + "/configs/systems", kRoot + "/configs/calibration/default.json"};
-
-/// A calibration with a flat utilisation `u` in both modes (hand-checkable timing).
-Calibration flat_calibration(double u = 1.0, double corrected = 0.0) {
-  json j = {{"die", {{"planes", 4}, {"page_data_bytes", 16384}, {"tR_us", 30}, {"seg_payload_bytes", 256}}},
-            {"points",
-             {{{"rber", 0}, {"mode", "out_of_order"}, {"utilization", u}, {"corrected_per_segment", corrected}, {"uncorrectable_per_segment", 0}},
-              {{"rber", 0}, {"mode", "in_order"}, {"utilization", u}, {"corrected_per_segment", corrected}, {"uncorrectable_per_segment", 0}}}}};
-  return Calibration::from_json(j, "flat");
-}
 
 /// One die on one channel, 4 planes, 16 KiB pages, tR 30 us, 1 GB/s channel; no prefetch.
 json tiny_system() {
@@ -41,17 +31,6 @@ json tiny_system() {
           {"scheduler", "none"},
           {"datatypes", {{"weight_bytes", 1}, {"act_bytes", 1}, {"result_bytes", 4}, {"kv_bytes", 2}}},
           {"energy", {{"nand_sense_pJ_per_bit", 10}, {"channel_pJ_per_bit", 4}, {"dram_pJ_per_bit", 5}}}};
-}
-
-ModelConfig model(const std::string& name) { return ModelConfig::load(name, kPaths.models_dir); }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace

@@ -16,13 +16,14 @@ DispAction dispatch_classify_corrector(bool uncorrectable) {
   return uncorrectable ? DispAction::kFail : DispAction::kLane;
 }
 
-uint32_t dispatch_act_elem(uint16_t s, unsigned dtype) {
-  const uint32_t per_seg = dtype == 1 ? 128u : dtype == 2 ? 512u : 256u;  // BF16 / INT4 / INT8
+uint32_t dispatch_act_elem(uint16_t s, unsigned dtype, uint32_t payload_bytes) {
+  // Elements per segment: payload bytes / 2 (BF16), x 2 (INT4), x 1 (INT8), as ifc_dispatch's act_elem.
+  const uint32_t per_seg = dtype == 1 ? payload_bytes / 2 : dtype == 2 ? payload_bytes * 2 : payload_bytes;
   return static_cast<uint32_t>(s) * per_seg;
 }
 
 DispatchModel::DispatchModel(unsigned seg_beats, unsigned pay_beats, unsigned beat_w)
-    : seg_beats_(seg_beats), pay_beats_(pay_beats),
+    : seg_beats_(seg_beats), pay_beats_(pay_beats), beat_bytes_(beat_w / 8),
       ones_(beat_w >= 64 ? ~uint64_t{0} : ((uint64_t{1} << beat_w) - 1)) {}
 
 void DispatchModel::clear(uint32_t nsegs, unsigned dtype) {
@@ -39,7 +40,7 @@ const DispExpect& DispatchModel::add(const DispMeta& meta, const std::vector<uin
   DispExpect e;
   e.g = meta.g;
   e.s = meta.s;
-  e.act_elem = dispatch_act_elem(meta.s, dtype_);
+  e.act_elem = dispatch_act_elem(meta.s, dtype_, pay_beats_ * beat_bytes_);
   e.cin_tag = (uint64_t{meta.s} << 32) | meta.g;
   auto payload = [&](const std::vector<uint64_t>& src) {
     return std::vector<uint64_t>(src.begin(), src.begin() + pay_beats_);

@@ -44,8 +44,9 @@ struct DispMeta {
 
 DispAction dispatch_classify_plane(const DispMeta& m, uint32_t nsegs);
 DispAction dispatch_classify_corrector(bool uncorrectable);
-/// Activation element index of k-slice s: s * (128 BF16 | 512 INT4 | 256 otherwise), 32 bits.
-uint32_t dispatch_act_elem(uint16_t s, unsigned dtype);
+/// Activation element index of k-slice s: s * elements per segment (payload_bytes / 2 BF16,
+/// payload_bytes * 2 INT4, payload_bytes otherwise), 32 bits.
+uint32_t dispatch_act_elem(uint16_t s, unsigned dtype, uint32_t payload_bytes);
 
 /// Where a segment ends.
 enum class DispRoute : uint8_t {
@@ -91,7 +92,7 @@ class DispatchModel {
   const DispCounters& counters() const { return cnt_; }
 
  private:
-  unsigned seg_beats_, pay_beats_;
+  unsigned seg_beats_, pay_beats_, beat_bytes_;
   uint64_t ones_;
   uint32_t nsegs_ = 0;
   unsigned dtype_ = 0;

@@ -52,7 +52,7 @@ constexpr unsigned kPB = IFC_TB_DISP_PAY_BEATS;
 constexpr unsigned kRemW = IFC_TB_DISP_REM_W;
 constexpr unsigned kMetaW = 51 + kRemW;
 constexpr unsigned kNS = kP + kNC;
-constexpr unsigned kTagW = 48;
+constexpr unsigned kTagW = 52;  // corrector tag {retry step[3:0], s[15:0], g[31:0]}
 static_assert(kBW <= 64 && kRemW <= 128, "test limits");
 constexpr int kNone = -1;
 
@@ -117,6 +117,8 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
     t.seg_ready_i = 0;
     t.beat_ready_i = 0;
     t.fail_ready_i = 0;
+    t.rty_valid_i = 0;
+    t.rq_ready_i = 1;
     sim().on_drive([this] { drive(); });
     sim().on_sample([this] { sample(); });
     sim().reset();
@@ -276,6 +278,7 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
         set_bits(t.cout_data_i, c * kBW, kBW, s.corr[obeat_[c]]);
         set_bits(t.cout_tag_i, c * kTagW, 32, s.meta.g);
         set_bits(t.cout_tag_i, c * kTagW + 32, 16, s.meta.s);
+        set_bits(t.cout_tag_i, c * kTagW + 48, 4, 0);  // retry step 0: no read-retry here (RetryMax 0)
         set_bit(t.cout_unc_i, c, s.unc);
       } else if (!v) {
         set_bits(t.cout_data_i, c * kBW, kBW, rng_());
@@ -290,6 +293,10 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
       set_bit(t.beat_ready_i, l, active && std::bernoulli_distribution(tr_.p_beat_ready)(rng_));
     }
     t.fail_ready_i = std::bernoulli_distribution(tr_.p_fail_ready)(rng_);
+    // The read-retry source and request channel (RetryMax = 0 in this build: never used; the
+    // system tests cover retry through ifc_core).
+    t.rty_valid_i = 0;
+    t.rq_ready_i = 1;
   }
 
   // --- per-source view ----------------------------------------------------------------------------

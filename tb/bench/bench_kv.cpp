@@ -1,0 +1,178 @@
+// KV-cache benchmark (KVNAND, docs/kvnand.md) on the default die (real tR and tPROG):
+//  1. append: a decode of `groups` group slots x `tokens` tokens (D = head dim 128, one KV head a
+//     slot) through ifc_core's KV_APPEND into the NAND model, programs included; the appended KV
+//     bandwidth against the die's program limit (planes x page data / tPROG);
+//  2. attention scores: q . K^T over the K stripes of one group at context lengths 256 .. 4096,
+//     by the GEMV path (one GEMV over the stream's contiguous stripes, mapping from KvAppendModel),
+//     checked bit for bit; NAND sensing utilization and scored tokens per second against context.
+//     For comparison, the same contexts with one GEMV per stripe (per_stripe_commands).
+// Writes <out.json> (build/bench/kv.json, the system simulator's calibration input: key
+// attention.utilization, docs/kvnand.md).
+//   bench_kv <out.json> [tokens]
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "common/core_driver.hpp"
+#include "common/kv_data.hpp"
+#include "model/kv_model.hpp"
+
+using namespace ifc;
+
+namespace {
+
+constexpr uint32_t kGroups = 2, kMaxRuns = 16, kD = 128;
+
+nlohmann::json bench_append(uint32_t tokens) {
+  nand::NandConfig cfg;  // the default die
+  nand::NandArray nand(cfg);
+  tb::RtlSim<Vifc_core> sim;
+  tb::NandCosim<Vifc_core> cosim(sim, nand, tb::rtl_cosim_params());
+  tb::CoreDriver drv(sim, 1);
+  sim.reset(4);
+  sim.cycle();
+  drv.csr_write(tb::core::kKvBase, 0);
+  std::mt19937_64 rng(3);
+  const uint64_t c0 = sim.cycles();
+  uint64_t plain_cycles = 0, plain_cmds = 0;
+  for (uint32_t t = 0; t < tokens; ++t) {
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      const uint64_t pages0 = cosim.stats().programs, s0 = sim.cycles();
+      drv.push_kv_append(g, t, tb::normal_bf16(rng, kD), tb::normal_bf16(rng, kD));
+      if (!drv.wait_status(100000000) || drv.results().back().error != 0) {
+        fmt::print(stderr, "append failed at token {} group {}\n", t, g);
+        std::exit(1);
+      }
+      drv.results().clear();
+      if (cosim.stats().programs == pages0) {
+        plain_cycles += sim.cycles() - s0;
+        ++plain_cmds;
+      }
+    }
+  }
+  // Until the last program has finished (the plane is free again).
+  uint64_t busy_ns = 0;
+  for (unsigned pl = 0; pl < tb::rtl_cosim_params().planes; ++pl) busy_ns = std::max(busy_ns, nand.plane_busy_until_ns(0, pl));
+  const double end_ns = std::max(double(sim.cycles()) * cosim.period_ns(), double(busy_ns));
+  const double t_s = (end_ns - double(c0) * cosim.period_ns()) * 1e-9;
+  const double bytes = double(tokens) * kGroups * 2 * kD * 2;
+  const double limit = double(IFC_RTL_PLANES) * IFC_RTL_PAGE_DATA_BYTES / (double(cfg.t_prog_ns) * 1e-9);
+  nlohmann::json j;
+  j["groups"] = kGroups;
+  j["tokens_per_group"] = tokens;
+  j["d"] = kD;
+  j["bytes_appended"] = bytes;
+  j["pages_programmed"] = cosim.stats().programs;
+  j["program_errors"] = cosim.stats().program_errors;
+  j["simulated_s"] = t_s;
+  j["bandwidth_bytes_per_s"] = bytes / t_s;
+  j["program_limit_bytes_per_s"] = limit;
+  j["fraction_of_program_limit"] = bytes / t_s / limit;
+  j["t_prog_ns"] = cfg.t_prog_ns;
+  j["cycles_per_append_without_program"] = plain_cmds ? double(plain_cycles) / double(plain_cmds) : 0.0;
+  j["program_stall_cycles"] = drv.csr(tb::core::kKvStall);
+  fmt::print("append: {} tokens x {} groups (D = {}): {:.1f} MB/s incl. programs ({:.1f}% of the {:.1f} MB/s "
+             "program limit), {:.0f} cycles per append without a program, {} pages, {} program errors\n",
+             tokens, kGroups, kD, bytes / t_s / 1e6, 100.0 * bytes / t_s / limit, limit / 1e6,
+             j["cycles_per_append_without_program"].get<double>(), cosim.stats().programs,
+             cosim.stats().program_errors);
+  return j;
+}
+
+nlohmann::json bench_scores(const std::vector<uint32_t>& contexts, nlohmann::json& per_stripe_out) {
+  nand::NandConfig cfg;
+  nand::NandArray nand(cfg);
+  nand.set_fixed_rber(0);
+  model::KvAppendModel m(tb::rtl_weight_layout(0), tb::rtl_segment_format(), kGroups, kMaxRuns, 504 * 2304);
+  const uint32_t tps = m.tokens_per_stripe(kD);
+  const uint32_t max_ctx = *std::max_element(contexts.begin(), contexts.end());
+  std::mt19937_64 rng(5);
+  std::vector<model::ActVector> keys;
+  std::vector<model::KvProgram> progs;
+  for (uint32_t t = 0; t < max_ctx; ++t) {
+    keys.push_back(tb::normal_bf16(rng, kD));
+    if (m.append(1, kD, 0, t, keys.back(), tb::normal_bf16(rng, kD), progs) != 0) std::exit(1);
+  }
+  // The same pages the RTL programs (test_kv checks them byte for byte), written untimed.
+  for (const auto& p : progs) {
+    nand.program(nand::Address{0, p.plane, p.page / cfg.pages_per_block, p.page % cfg.pages_per_block},
+                 p.bytes.data(), p.bytes.size());
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  fmt::print("{:>8} {:>9} {:>12} {:>14} {:>12} {:>6}\n", "context", "commands", "time_us", "tokens_per_s",
+             "utilization", "exact");
+  for (bool per_stripe : {false, true}) {
+    for (uint32_t ctx : contexts) {
+      tb::RtlSim<Vifc_core> sim;
+      tb::NandCosim<Vifc_core> cosim(sim, nand, tb::rtl_cosim_params());
+      tb::CoreDriver drv(sim, 1);
+      sim.reset(4);
+      const auto q = tb::normal_bf16(rng, kD);
+      drv.push_cmd({tb::core::kOpLoadAct, 1, false, kD, 0, 0, 0});
+      drv.push_act(q, true);
+      drv.wait_status(100000);
+      drv.results().clear();
+      const uint32_t runs = ctx / tps;
+      const uint32_t cmds = per_stripe ? runs : 1, rows = per_stripe ? tps : ctx;
+      bool exact = true;
+      const uint64_t c0 = sim.cycles();
+      for (uint32_t c = 0; c < cmds; ++c) {
+        const uint32_t page = m.map(0, 0, per_stripe ? c : 0);
+        if (!per_stripe && m.map(0, 0, runs - 1) != page + runs - 1) std::exit(1);  // contiguous stripes
+        drv.push_cmd({tb::core::kOpGemv, 1, false, rows, kD, page, 0});
+        drv.wait_status(100000000);
+        const model::WeightImage img(tb::rtl_weight_layout(page), tb::rtl_segment_format(), model::Dtype::kBf16, rows,
+                                     kD, tb::bf16_row_bytes(keys, size_t(c) * rows, size_t(c + 1) * rows));
+        const auto ref = model::reference_gemv(img, q, IFC_RTL_PE_MACS);
+        const auto& res = drv.results();
+        exact = exact && res.size() == rows + 1 && res.back().error == 0;
+        for (uint32_t t = 0; exact && t < rows; ++t) exact = res[t].value == ref[t] && !res[t].failed;
+        drv.results().clear();
+      }
+      const double t_ns = double(sim.cycles() - c0) * cosim.period_ns();
+      // Sensing utilization: pages sensed per plane x tR against the time taken.
+      const double util = double(runs) * double(cfg.t_read_ns) / t_ns;
+      nlohmann::json r;
+      r["context"] = ctx;
+      r["stripes"] = runs;
+      r["commands"] = cmds;
+      r["time_us"] = t_ns * 1e-3;
+      r["tokens_per_s"] = double(ctx) / (t_ns * 1e-9);
+      r["utilization"] = util;
+      r["bit_exact"] = exact;
+      (per_stripe ? per_stripe_out : arr).push_back(r);
+      fmt::print("{:>8} {:>9} {:>12.1f} {:>14.3e} {:>12.3f} {:>6}\n", ctx, cmds, t_ns * 1e-3,
+                 double(ctx) / (t_ns * 1e-9), util, exact ? "yes" : "NO");
+      if (!exact) std::exit(1);
+    }
+  }
+  return arr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string out = argc > 1 ? argv[1] : "build/bench/kv.json";
+  const uint32_t tokens = argc > 2 ? uint32_t(std::stoul(argv[2])) : 768;
+  nlohmann::json j;
+  j["benchmark"] = "kv";
+  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  j["die"] = "configs/nand/default.json defaults (tR 30 us, tPROG 1900 us)";
+  j["append"] = bench_append(tokens);
+  nlohmann::json per_stripe = nlohmann::json::array();
+  const auto scores = bench_scores({256, 1024, 4096}, per_stripe);
+  nlohmann::json att;
+  att["what"] = "q.K^T over the K stripes of one stream by the GEMV path (one GEMV over the contiguous "
+                "256-token stripes, D = 128 bf16); softmax and p.V (ifc_softmax, ifc_pv_lane) are not in "
+                "the core yet and are not timed here";
+  att["per_context"] = scores;
+  att["per_stripe_commands"] = per_stripe;
+  att["utilization"] = scores.back()["utilization"];
+  j["attention"] = att;
+  std::ofstream(out) << j.dump(2) << "\n";
+  fmt::print("wrote {}\n", out);
+  return 0;
+}
