@@ -60,7 +60,11 @@ class Core : public RtlFixture<Vifc_core> {
 TEST_F(Core, Int8GemvIsBitExact) {
   const auto r = run_case(sim(), {model::Dtype::kInt8, 12, 700, 0.0, false, 1.0, test_seed("int8", 1)});
   EXPECT_TRUE(r.failed_rows.empty());
-  EXPECT_EQ(r.clean, uint64_t(12) * 3);
+  // Every segment is read once and is clean or corrected: the die's base RBER (1e-5) may flip a
+  // bit (one segment with 512 B segments at this seed).
+  EXPECT_EQ(r.clean + r.corrected, uint64_t(12) * ((700 + IFC_RTL_SEG_PAYLOAD_BYTES - 1) / IFC_RTL_SEG_PAYLOAD_BYTES))
+      << "uncorrectable " << r.uncorrectable << ", erased " << r.erased;
+  EXPECT_EQ(r.uncorrectable + r.erased, 0u);
 }
 
 TEST_F(Core, Bf16GemvIsBitExact) {
@@ -241,7 +245,7 @@ TEST_F(Core, MalformedDescriptorsGetErrorCodesAndTheNextCommandWorks) {
     EXPECT_EQ(drv.results()[i].row, uint32_t(i));
     EXPECT_EQ(int32_t(drv.results()[i].value), -300) << "erased weights are -1, activations 1";
   }
-  EXPECT_EQ(drv.csr(core::kErased), 8u);
+  EXPECT_EQ(drv.csr(core::kErased), 4u * ((300 + IFC_RTL_SEG_PAYLOAD_BYTES - 1) / IFC_RTL_SEG_PAYLOAD_BYTES));
 }
 
 }  // namespace
