@@ -18,5 +18,6 @@ rtl/ifc_read_retry.sv
 rtl/ifc_dispatch.sv
 rtl/ifc_kv_append.sv
 rtl/ifc_softmax.sv
+rtl/ifc_pv_rob.sv
 rtl/ifc_pv_lane.sv
 rtl/ifc_core.sv

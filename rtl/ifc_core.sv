@@ -22,7 +22,7 @@
 ///          the one page in the mask, returned on the retry channel nand_rty_* (SegBeats beats);
 ///          and (watchdog) nand_rst_o, a one-cycle pulse that resets the NAND interface (aborts
 ///          every read in flight) when a GEMV made no progress for the watchdog timeout.
-/// CSR map (32-bit): 0 status {.., state[2:0], busy}, 1 last error, 2 cycles, 3 bytes sensed,
+/// CSR map (32-bit): 0 status {.., state[3:0], busy}, 1 last error, 2 cycles, 3 bytes sensed,
 ///   4 segments clean, 5 corrected, 6 uncorrectable, 7 erased, 8 NAND read errors,
 ///   9 stall cycles: scoreboard window, 10 no free lane, 11 corrector busy, 12 in-order wait,
 ///   13 pages issued, 14 failed rows, 15 control (bit 0: in-order mode; writable),
@@ -33,10 +33,23 @@
 ///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
 ///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
 ///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
-///   stream region; unmapped reads 0.
+///   stream region; 31 open-stripe plane pages served from the KV write buffer (ATTN, since
+///   reset); unmapped reads 0.
 /// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
 ///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
 ///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
+/// ATTN (opcode 0x04, docs/kvnand.md): [63:32] tokens T, [95:64] group slot, dtype BF16; q is the
+///   loaded activation (LOAD_ACT, BF16, K = the slot's D). One command runs the head group end to
+///   end: (1) q.K^T = one GEMV (rows = T, K = D) over the slot's K stripes on the normal read path
+///   (check, out-of-order correction, retry, scoreboard), its rows into ifc_softmax; (2) one read
+///   of the V stripes over the same path whose segments go to ifc_pv_rob instead of the PE lanes
+///   (the reorder buffer releases them in token order) and on into ifc_pv_lane with the
+///   probabilities; (3) the D FP32 outputs on res as {0, failed, element[29:0], value}, then the
+///   status word (failed_rows = failed K rows + failed V segments; failed is set on every output
+///   word when that count is non-zero). The open (unprogrammed) stripe's page is not read from the
+///   NAND: the read command for it is taken by the core, and the page comes out of the KV write
+///   buffer (ifc_kv_append's open-stripe reader) into the plane lanes, plane by plane once that
+///   plane has no NAND page in flight. Errors 13..15 (ifc_pkg) and 5 (q not loaded as BF16 of D).
 /// Read-retry (docs/reliability.md): a segment the corrector finds uncorrectable is re-read at the
 ///   next read-level step (ifc_read_retry), up to RetryMax steps; only then does its row fail.
 /// Watchdog: a GEMV that sees no NAND beat, no partial sum and no result word for the watchdog
@@ -73,6 +86,9 @@ module ifc_core #(
   parameter int unsigned WatchdogCycles  = 1048576,
   parameter int unsigned KvGroups        = ifc_pkg::DEF_KV_GROUPS,
   parameter int unsigned KvMaxRuns       = ifc_pkg::DEF_KV_MAX_RUNS,
+  parameter int unsigned AttnMaxTokens   = 4096,  // ATTN tokens (ifc_softmax score buffer)
+  parameter int unsigned AttnMaxD        = 8192,  // ATTN D (ifc_pv_lane accumulator)
+  parameter int unsigned PvRobSegs       = 16,    // p.V reorder-buffer segments (ifc_pv_rob)
   localparam int unsigned BondW    = BondBytes * 8,
   localparam int unsigned SegBeats = (SegPayloadBytes + SegSlotBytes) / BondBytes,
   localparam int unsigned PayBeats = SegPayloadBytes / BondBytes,
@@ -148,6 +164,19 @@ module ifc_core #(
   // Watchdog (read-retry / watchdog part of the core): progress counter, datapath flush.
   logic [31:0] wd_cnt_q, wd_cnt_d, wd_limit_q, wd_limit_d, wd_events_q, wd_events_d, rows_out_q, rows_out_d;
   logic        flush_q, flush_d, dp_rst_n, wd_progress;
+  // ATTN (docs/kvnand.md): command registers, the V-phase flag, launch selects
+  localparam int unsigned StripeLog = $clog2(Planes * SegsPerPage);
+  logic        at_v_q, at_v_d, at_out_done_q, at_out_done_d, l_attn_k, l_attn_v, pv_mode, pv_start;
+  logic [31:0] at_tok_q, at_tok_d, at_grp_q, at_grp_d, at_d_q, at_d_d, at_vbase_q, at_vbase_d;
+  logic [31:0] at_kopen_q, at_kopen_d, at_vopen_q, at_vopen_d;
+  logic [7:0]  at_slog_q, at_slog_d;
+  logic [31:0] kvq_grp, kvq_ntok, kvq_d, kvq_kbase, kvq_vbase, kvq_open_run;
+  logic [7:0]  kvq_slog;
+  logic        sm_in_valid, sm_in_ready, sm_in_last, sm_out_valid, sm_out_last, sm_idle;
+  logic [15:0] sm_p;
+  logic        pv_tok_ready, pv_out_valid, pv_out_ready, pv_out_last, pv_idle;
+  logic [31:0] pv_out_data, rob_failed;
+  logic        rob_empty, ic_busy_q, at_dp_idle;
 
   // Descriptor fields
   logic [7:0]  c_op;
@@ -174,6 +203,22 @@ module ifc_core #(
     else                                  g_spr = (c_k + SegElemsI8 - 32'd1) >> SegLog2;
     g_nsegs = 48'(c_rows) * 48'(g_spr[15:0]);
     g_cap   = (64'(32'(PagesPerPlane)) - 64'(c_base)) * 64'(Planes * SegsPerPage);
+  end
+
+  // ATTN launch values: the K phase from the slot query (at the command), the V phase from the
+  // command registers; the datapath takes l_* at gemv_start.
+  assign kvq_grp      = (state_q == ifc_pkg::CoreIdle) ? c_k : at_grp_q;
+  assign kvq_open_run = kvq_ntok >> (32'(StripeLog) - 32'(kvq_slog));
+  logic [31:0] l_rows, l_spr, l_base, l_nsegs;
+  logic [1:0]  l_dtype;
+  always_comb begin
+    l_rows = c_rows; l_spr = g_spr; l_base = c_base; l_nsegs = g_nsegs[31:0]; l_dtype = c_dtype;
+    if (l_attn_k) begin
+      l_spr = 32'd1 << kvq_slog; l_base = kvq_kbase; l_nsegs = c_rows << kvq_slog; l_dtype = ifc_pkg::DT_BF16;
+    end else if (l_attn_v) begin
+      l_rows = at_tok_q; l_spr = 32'd1 << at_slog_q; l_base = at_vbase_q; l_nsegs = at_tok_q << at_slog_q;
+      l_dtype = ifc_pkg::DT_BF16;
+    end
   end
 
   // Activation stream: elements per beat and the padded length (a multiple of the largest segment,
@@ -227,11 +272,20 @@ module ifc_core #(
       res_valid_o = row_valid;
       res_data_o  = {1'b0, row_failed, row_idx[29:0], row_value};
       row_ready   = res_ready_i;
+    end else if (state_q == ifc_pkg::CoreAttnK) begin
+      row_ready   = sm_in_ready;  // the scores go to the softmax, not to the host
+    end else if (state_q == ifc_pkg::CoreAttnV) begin
+      res_valid_o = pv_out_valid;
+      res_data_o  = {1'b0, (failed_rows_q != '0) || (rob_failed != '0), rows_out_q[29:0], pv_out_data};
     end else if (state_q == ifc_pkg::CoreStatus) begin
       res_valid_o = 1'b1;
     end
   end
   assign res_fire = res_valid_o && res_ready_i;
+  assign sm_in_valid  = (state_q == ifc_pkg::CoreAttnK) && row_valid;
+  assign sm_in_last   = (row_idx == at_tok_q - 32'd1);
+  assign pv_out_ready = (state_q == ifc_pkg::CoreAttnV) && res_ready_i;
+  assign pv_mode      = (state_q == ifc_pkg::CoreAttnV) && at_v_q;
 
   always_comb begin
     state_d = state_q; op_d = op_q; err_d = err_q; last_err_d = last_err_q; dtype_d = dtype_q;
@@ -241,6 +295,9 @@ module ifc_core #(
     act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
     gemv_start = 1'b0;
     kv_start = 1'b0;
+    l_attn_k = 1'b0; l_attn_v = 1'b0; pv_start = 1'b0;
+    at_v_d = at_v_q; at_out_done_d = at_out_done_q; at_tok_d = at_tok_q; at_grp_d = at_grp_q; at_d_d = at_d_q;
+    at_vbase_d = at_vbase_q; at_kopen_d = at_kopen_q; at_vopen_d = at_vopen_q; at_slog_d = at_slog_q;
     act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
 
     if (csr_we_i && csr_addr_i == 5'd15) ctrl_inorder_d = csr_wdata_i[0];
@@ -294,6 +351,35 @@ module ifc_core #(
           end else if (c_op == ifc_pkg::OP_KV_APPEND && kv_idle) begin
             state_d = ifc_pkg::CoreKv;
             kv_start = 1'b1;
+          end else if (c_op == ifc_pkg::OP_ATTN) begin
+            if (c_dtype != ifc_pkg::DT_BF16) begin
+              err_d = ifc_pkg::ERR_DTYPE;
+            end else if (c_k >= 32'(KvGroups) || kvq_ntok == '0) begin
+              err_d = ifc_pkg::ERR_ATTN_GROUP;
+            end else if (c_rows == '0 || c_rows > kvq_ntok) begin
+              err_d = ifc_pkg::ERR_ATTN_TOKENS;
+            end else if (c_rows > 32'(AttnMaxTokens) || kvq_d > 32'(AttnMaxD)) begin
+              err_d = ifc_pkg::ERR_ATTN_LIMIT;
+            end else if (!act_valid_q || act_k_q != kvq_d || act_dtype_q != ifc_pkg::DT_BF16) begin
+              err_d = ifc_pkg::ERR_ACT_MISMATCH;
+            end else begin
+              // phase K: q.K^T as a GEMV (rows = T, K = D) over the K stripes
+              state_d = ifc_pkg::CoreAttnK;
+              dtype_d = ifc_pkg::DT_BF16;
+              inorder_d = c_inorder || ctrl_inorder_q;
+              rows_d = kvq_d;  // the outputs (the watchdog fails the ones not delivered)
+              k_d = kvq_d;
+              base_d = kvq_kbase;
+              spr_d = 32'd1 << kvq_slog;
+              nsegs_d = c_rows << kvq_slog;
+              gemv_start = 1'b1;
+              l_attn_k = 1'b1;
+              rows_out_d = '0;
+              at_v_d = 1'b0; at_out_done_d = 1'b0;
+              at_tok_d = c_rows; at_grp_d = c_k; at_d_d = kvq_d; at_slog_d = kvq_slog; at_vbase_d = kvq_vbase;
+              at_kopen_d = kvq_kbase + kvq_open_run;
+              at_vopen_d = kvq_vbase + kvq_open_run;
+            end
           end else begin
             err_d = ifc_pkg::ERR_OPCODE;
           end
@@ -351,6 +437,40 @@ module ifc_core #(
           flush_d = 1'b1;
         end
       end
+      ifc_pkg::CoreAttnK: begin
+        if (row_valid && row_ready && row_failed) failed_rows_d = failed_rows_q + 1'b1;
+        wd_cnt_d = wd_progress ? '0 : wd_cnt_q + 1'b1;
+        if (gemv_done && !ic_busy_q) begin
+          // phase V: the V stripes through the reorder buffer into the p.V lane
+          state_d = ifc_pkg::CoreAttnV;
+          base_d = at_vbase_q;
+          gemv_start = 1'b1;
+          l_attn_v = 1'b1;
+          pv_start = 1'b1;
+          at_v_d = 1'b1;
+        end else if (wd_cnt_q >= wd_limit_q) begin
+          state_d = ifc_pkg::CoreStatus;
+          err_d = ifc_pkg::ERR_WATCHDOG;
+          failed_rows_d = failed_rows_q + rows_q;
+          wd_events_d = wd_events_q + 1'b1;
+          flush_d = 1'b1;
+        end
+      end
+      ifc_pkg::CoreAttnV: begin
+        if (res_fire) rows_out_d = rows_out_q + 1'b1;
+        if (res_fire && pv_out_last) at_out_done_d = 1'b1;
+        wd_cnt_d = wd_progress ? '0 : wd_cnt_q + 1'b1;
+        if (at_out_done_q && at_dp_idle) begin
+          state_d = ifc_pkg::CoreStatus;
+          failed_rows_d = failed_rows_q + rob_failed;
+        end else if (wd_cnt_q >= wd_limit_q) begin
+          state_d = ifc_pkg::CoreStatus;
+          err_d = ifc_pkg::ERR_WATCHDOG;
+          failed_rows_d = failed_rows_q + rob_failed + (rows_q - rows_out_q);
+          wd_events_d = wd_events_q + 1'b1;
+          flush_d = 1'b1;
+        end
+      end
       ifc_pkg::CoreStatus: begin
         if (res_fire) begin
           state_d = ifc_pkg::CoreIdle;
@@ -372,6 +492,8 @@ module ifc_core #(
       act_elem_q <= '0;
       wd_cnt_q <= '0; wd_limit_q <= 32'(WatchdogCycles); wd_events_q <= '0; flush_q <= 1'b0;
       rows_out_q <= '0;
+      at_v_q <= 1'b0;
+      at_out_done_q <= 1'b0;
     end else begin
       state_q <= state_d;
       last_err_q <= last_err_d;
@@ -382,6 +504,8 @@ module ifc_core #(
       act_elem_q <= act_elem_d;
       wd_cnt_q <= wd_cnt_d; wd_limit_q <= wd_limit_d; wd_events_q <= wd_events_d; flush_q <= flush_d;
       rows_out_q <= rows_out_d;
+      at_v_q <= at_v_d;
+      at_out_done_q <= at_out_done_d;
     end
   end
   // The datapath's reset: the core reset, or the one-cycle watchdog flush (from a flop: no glitch).
@@ -391,6 +515,8 @@ module ifc_core #(
     op_q <= op_d; err_q <= err_d; dtype_q <= dtype_d; act_dtype_q <= act_dtype_d; inorder_q <= inorder_d;
     rows_q <= rows_d; k_q <= k_d; act_k_q <= act_k_d; base_q <= base_d; nsegs_q <= nsegs_d; spr_q <= spr_d;
     act_pad_words_q <= act_pad_words_d; act_buf_q <= act_buf_d;
+    at_tok_q <= at_tok_d; at_grp_q <= at_grp_d; at_d_q <= at_d_d; at_vbase_q <= at_vbase_d;
+    at_kopen_q <= at_kopen_d; at_vopen_q <= at_vopen_d; at_slog_q <= at_slog_d;
   end
 
   // =============================================================================================
@@ -406,7 +532,7 @@ module ifc_core #(
 
   ifc_prefetch_seq #(.Planes(Planes), .SegsPerPage(SegsPerPage)) u_seq (
     .clk_i, .rst_ni(dp_rst_n),
-    .start_i(gemv_start), .base_page_i(c_base), .nsegs_i(g_nsegs[31:0]),
+    .start_i(gemv_start), .base_page_i(l_base), .nsegs_i(l_nsegs),
     .sense_ready_i(sense_ready), .sense_start_o(sense_start),
     .nand_cmd_valid_o(seq_cmd_valid), .nand_cmd_ready_i(seq_cmd_ready), .nand_cmd_plane_mask_o(seq_cmd_mask),
     .nand_cmd_page_o(seq_cmd_page), .nand_cmd_cache_o(seq_cmd_cache),
@@ -440,14 +566,14 @@ module ifc_core #(
   );
 
   assign arb_rty               = arb_lock_q ? arb_rty_q : rty_cmd_valid;
-  assign nand_cmd_valid_o      = arb_rty ? rty_cmd_valid : seq_cmd_valid;
+  assign nand_cmd_valid_o      = arb_rty ? rty_cmd_valid : (seq_cmd_valid && !ic_hit);
   assign nand_cmd_plane_mask_o = arb_rty ? rty_cmd_mask : seq_cmd_mask;
   assign nand_cmd_page_o       = arb_rty ? rty_cmd_page : seq_cmd_page;
   assign nand_cmd_cache_o      = arb_rty ? 1'b0 : seq_cmd_cache;
   assign nand_cmd_step_o       = arb_rty ? rty_cmd_step : 4'd0;
   assign nand_cmd_seg_o        = arb_rty ? rty_cmd_seg : 16'd0;
   assign rty_cmd_ready         = arb_rty && nand_cmd_ready_i;
-  assign seq_cmd_ready         = !arb_rty && nand_cmd_ready_i;
+  assign seq_cmd_ready         = !arb_rty && (ic_hit ? !ic_busy_q : nand_cmd_ready_i);
   assign arb_lock_d            = nand_cmd_valid_o && !nand_cmd_ready_i;
   assign arb_rty_d             = arb_rty;
   always_ff @(posedge clk_i or negedge dp_rst_n) begin
@@ -458,6 +584,53 @@ module ifc_core #(
       arb_lock_q <= arb_lock_d;
       arb_rty_q  <= arb_rty_d;
     end
+  end
+
+  // ATTN: the open stripe's page is served from the KV write buffer. The sequencer's read of it is
+  // taken here (never sent to the NAND); then plane by plane, once the plane has no NAND page in
+  // flight (ocnt), ifc_kv_append streams the page into that plane's lane as if sensed.
+  localparam int unsigned OcW = 4;
+  logic              ic_hit, ic_busy_d, ic_rd_q, ic_rd_d, ic_start, ord_valid, ord_last;
+  logic [BondW-1:0]  ord_data;
+  logic [KvPlaneW-1:0] ic_pl_q, ic_pl_d;
+  logic [Planes*OcW-1:0] ocnt_q, ocnt_d;
+  logic [31:0]       ic_pages_q, ic_pages_d;
+  assign ic_hit = (state_q == ifc_pkg::CoreAttnK || state_q == ifc_pkg::CoreAttnV) && !arb_rty && seq_cmd_valid &&
+                  (seq_cmd_page == (at_v_q ? at_vopen_q : at_kopen_q));
+  always_comb begin
+    ic_busy_d = ic_busy_q; ic_rd_d = ic_rd_q; ic_pl_d = ic_pl_q; ic_start = 1'b0; ic_pages_d = ic_pages_q;
+    if (!ic_busy_q) begin
+      if (ic_hit && seq_cmd_ready) begin
+        ic_busy_d = 1'b1;
+        ic_pl_d = '0;
+      end
+    end else if (!ic_rd_q) begin
+      if (ocnt_q[32'(ic_pl_q)*OcW +: OcW] == '0) begin
+        ic_start = 1'b1;
+        ic_rd_d = 1'b1;
+      end
+    end else if (ord_last) begin
+      ic_rd_d = 1'b0;
+      ic_pl_d = ic_pl_q + 1'b1;
+      ic_pages_d = ic_pages_q + 32'd1;
+      if (ic_pl_q == KvPlaneW'(Planes - 1)) ic_busy_d = 1'b0;
+    end
+    for (int p = 0; p < Planes; p++) begin
+      ocnt_d[p*OcW +: OcW] = ocnt_q[p*OcW +: OcW]
+          + OcW'(nand_cmd_valid_o && nand_cmd_ready_i && nand_cmd_step_o == '0 && nand_cmd_plane_mask_o[p])
+          - OcW'(nand_dat_valid_i[p] && nand_dat_last_i[p]);
+    end
+  end
+  always_ff @(posedge clk_i or negedge dp_rst_n) begin
+    if (!dp_rst_n) begin
+      ic_busy_q <= 1'b0; ic_rd_q <= 1'b0; ic_pl_q <= '0; ocnt_q <= '0;
+    end else begin
+      ic_busy_q <= ic_busy_d; ic_rd_q <= ic_rd_d; ic_pl_q <= ic_pl_d; ocnt_q <= ocnt_d;
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ic_pages_q <= '0;
+    else         ic_pages_q <= ic_pages_d;
   end
 
   // Per plane: lane -> checker -> (tag) -> segment FIFO
@@ -490,6 +663,8 @@ module ifc_core #(
     logic [$clog2(SegCredits + 1)-1:0] unused_credits;
     logic [$clog2(SegBeats + 1)-1:0]   unused_beat;
     logic             unused_first, unused_last;
+    logic             ord_here;  // a write-buffer page beat for this plane
+    assign ord_here = ord_valid && (ic_pl_q == KvPlaneW'(p));
 
     ifc_plane_lane #(
       .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
@@ -497,8 +672,8 @@ module ifc_core #(
     ) u_lane (
       .clk_i, .rst_ni(dp_rst_n), .cache_en_i(1'b1),
       .sense_ready_o(sense_ready[p]), .sense_start_i(sense_start), .sense_tag_i(nand_cmd_page_o),
-      .nand_valid_i(nand_dat_valid_i[p]), .nand_data_i(nand_dat_data_i[p*BondW +: BondW]),
-      .nand_last_i(nand_dat_last_i[p]), .nand_err_i(nand_dat_err_i[p]),
+      .nand_valid_i(nand_dat_valid_i[p] || ord_here), .nand_data_i(ord_here ? ord_data : nand_dat_data_i[p*BondW +: BondW]),
+      .nand_last_i(ord_here ? ord_last : nand_dat_last_i[p]), .nand_err_i(nand_dat_err_i[p] && !ord_here),
       .out_valid_o(lv), .out_ready_i(lr), .out_data_o(ldata), .out_seg_o(unused_seg),
       .out_slot_o(unused_slot), .out_seg_last_o(lseg_last), .out_page_last_o(unused_page_last),
       .out_tag_o(unused_tag), .out_err_o(lerr),
@@ -529,7 +704,7 @@ module ifc_core #(
       ps_d[p*16 +: 16] = ps_q[p*16 +: 16];
       if (gemv_start) begin
         pg_d[p*32 +: 32] = 32'(p);
-        ps_d[p*16 +: 16] = mod_add(16'd0, 5'(p), g_spr[15:0]);
+        ps_d[p*16 +: 16] = mod_add(16'd0, 5'(p), l_spr[15:0]);
       end else if (cv && cr && clast) begin
         pg_d[p*32 +: 32] = pg_q[p*32 +: 32] + 32'(Planes);
         ps_d[p*16 +: 16] = mod_add(ps_q[p*16 +: 16], 5'(Planes), spr_q[15:0]);
@@ -586,6 +761,9 @@ module ifc_core #(
   logic [31:0]            cnt_clean, cnt_erased, cnt_corr, cnt_unc, cnt_rerr;
   logic [31:0]            st_win, st_lanes, st_corr, st_ord, cnt_rec, cnt_exh;
   logic [CorrPorts-1:0]   unused_cout_last;
+  logic [Lanes-1:0]       rob_seg_ready, rob_beat_ready;
+  logic [31:0]            rob_limit;
+  logic                   rob_fail_ready;
 
   assign unused_cout_last = cout_last;
 
@@ -594,14 +772,16 @@ module ifc_core #(
     .RetryMax(RetryMax), .RetryDepth(RetryDepth)
   ) u_disp (
     .clk_i, .rst_ni(dp_rst_n), .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
-    .limit_i(sb_limit),
+    .limit_i(pv_mode ? rob_limit : sb_limit),
     .src_valid_i(fifo_valid), .src_ready_o(fifo_ready), .src_data_i(fifo_data), .src_meta_i(fifo_meta),
     .cin_valid_o(cin_valid), .cin_ready_i(cin_ready), .cin_data_o(cin_data), .cin_last_o(cin_last),
     .cin_tag_o(cin_tag), .cin_rem_o(cin_rem),
     .cout_valid_i(cout_valid), .cout_ready_o(cout_ready), .cout_data_i(cout_data), .cout_tag_i(cout_tag),
     .cout_unc_i(cout_unc),
-    .seg_valid_o(l_seg_valid), .seg_ready_i(l_seg_ready), .seg_tag_o(l_seg_tag), .seg_act_elem_o(l_seg_act),
-    .beat_valid_o(l_beat_valid), .beat_ready_i(l_beat_ready), .beat_data_o(l_beat_data), .beat_last_o(l_beat_last),
+    .seg_valid_o(l_seg_valid), .seg_ready_i(pv_mode ? rob_seg_ready : l_seg_ready), .seg_tag_o(l_seg_tag),
+    .seg_act_elem_o(l_seg_act),
+    .beat_valid_o(l_beat_valid), .beat_ready_i(pv_mode ? rob_beat_ready : l_beat_ready), .beat_data_o(l_beat_data),
+    .beat_last_o(l_beat_last),
     .fail_valid_o(fail_valid), .fail_ready_i(fail_ready), .fail_g_o(fail_g),
     .rty_valid_i(rsrc_valid), .rty_ready_o(rsrc_ready), .rty_data_i(rsrc_data), .rty_meta_i(rsrc_meta),
     .rty_step_i(rsrc_step),
@@ -631,9 +811,10 @@ module ifc_core #(
 
     ifc_pe_lane #(.BondBytes(BondBytes), .Macs(Macs), .TagW(32), .MaxK(MaxK), .SegPayloadBytes(SegPayloadBytes)) u_pe (
       .clk_i, .rst_ni(dp_rst_n),
-      .seg_valid_i(l_seg_valid[l]), .seg_ready_o(l_seg_ready[l]), .seg_tag_i(l_seg_tag[l*32 +: 32]),
+      .seg_valid_i(l_seg_valid[l] && !pv_mode), .seg_ready_o(l_seg_ready[l]), .seg_tag_i(l_seg_tag[l*32 +: 32]),
       .seg_dtype_i(dtype_q), .seg_act_elem_i(l_seg_act[l*32 +: 32]),
-      .beat_valid_i(l_beat_valid[l]), .beat_ready_o(l_beat_ready[l]), .beat_data_i(l_beat_data[l*BondW +: BondW]),
+      .beat_valid_i(l_beat_valid[l] && !pv_mode), .beat_ready_o(l_beat_ready[l]),
+      .beat_data_i(l_beat_data[l*BondW +: BondW]),
       .beat_last_i(l_beat_last[l]),
       .act_re_o(act_re), .act_addr_o(act_addr), .act_rdata_i(act_rdata),
       .res_valid_o(r_valid[l]), .res_ready_i(r_ready[l]), .res_tag_o(r_tag[l*32 +: 32]), .res_psum_o(r_psum[l*32 +: 32])
@@ -646,7 +827,9 @@ module ifc_core #(
   always_comb begin
     ps_valid = 1'b0; ps_g = '0; ps_value = '0; ps_fail = 1'b0;
     fail_ready = 1'b0; r_ready = '0;
-    if (fail_valid) begin
+    if (pv_mode) begin
+      fail_ready = rob_fail_ready;  // p.V: a failed V segment goes to the reorder buffer
+    end else if (fail_valid) begin
       ps_valid = 1'b1; ps_g = fail_g; ps_fail = 1'b1;
       fail_ready = ps_ready;
     end else begin
@@ -664,7 +847,7 @@ module ifc_core #(
   logic sb_busy, sb_done;
   ifc_scoreboard #(.Window(Window)) u_sb (
     .clk_i, .rst_ni(dp_rst_n),
-    .start_i(gemv_start), .rows_i(c_rows), .segs_per_row_i(g_spr), .dtype_i(c_dtype),
+    .start_i(gemv_start && !l_attn_v), .rows_i(l_rows), .segs_per_row_i(l_spr), .dtype_i(l_dtype),
     .limit_o(sb_limit), .commit_o(sb_commit),
     .ps_valid_i(ps_valid), .ps_ready_o(ps_ready), .ps_g_i(ps_g), .ps_value_i(ps_value), .ps_fail_i(ps_fail),
     .row_valid_o(row_valid), .row_ready_i(row_ready), .row_idx_o(row_idx), .row_value_o(row_value),
@@ -677,7 +860,45 @@ module ifc_core #(
   // Watchdog progress: a NAND beat, a partial sum into the scoreboard, a result word, or the host
   // holding res (its backpressure is not a fault).
   assign wd_progress = (|nand_dat_valid_i) || nand_rty_valid_i || (ps_valid && ps_ready) || res_fire ||
-                       (res_valid_o && !res_ready_i);
+                       (res_valid_o && !res_ready_i) || ord_valid || (l_beat_valid[0] && pv_mode && rob_beat_ready[0]) ||
+                       (sm_out_valid && pv_tok_ready);
+
+  // =============================================================================================
+  // ATTN: softmax, p.V reorder buffer, p.V lane (docs/kvnand.md)
+  // =============================================================================================
+  localparam int unsigned SmSumW = 26 + $clog2(AttnMaxTokens + 1);
+  localparam int unsigned PvDW   = $clog2(AttnMaxD + 1);
+  logic [SmSumW-1:0] unused_sm_sum;
+  logic              rob_v_valid, rob_v_ready;
+  logic [BondW-1:0]  rob_v_data;
+
+  ifc_softmax #(.MaxTokens(AttnMaxTokens)) u_softmax (
+    .clk_i, .rst_ni(dp_rst_n),
+    .in_valid_i(sm_in_valid), .in_ready_o(sm_in_ready), .in_score_i(row_value), .in_last_i(sm_in_last),
+    .out_valid_o(sm_out_valid), .out_ready_i(pv_tok_ready), .out_p_o(sm_p), .out_last_o(sm_out_last),
+    .sum_o(unused_sm_sum), .idle_o(sm_idle)
+  );
+
+  ifc_pv_rob #(.Lanes(Lanes), .BeatW(BondW), .PayBeats(PayBeats), .Segs(PvRobSegs)) u_rob (
+    .clk_i, .rst_ni(dp_rst_n), .start_i(gemv_start && l_attn_v), .limit_o(rob_limit),
+    .seg_valid_i(pv_mode ? l_seg_valid : '0), .seg_ready_o(rob_seg_ready), .seg_tag_i(l_seg_tag),
+    .beat_valid_i(pv_mode ? l_beat_valid : '0), .beat_ready_o(rob_beat_ready), .beat_data_i(l_beat_data),
+    .beat_last_i(l_beat_last),
+    .fail_valid_i(fail_valid && pv_mode), .fail_ready_o(rob_fail_ready), .fail_g_i(fail_g),
+    .v_valid_o(rob_v_valid), .v_ready_i(rob_v_ready), .v_data_o(rob_v_data), .empty_o(rob_empty),
+    .failed_o(rob_failed)
+  );
+
+  ifc_pv_lane #(.MaxD(AttnMaxD)) u_pv (
+    .clk_i, .rst_ni(dp_rst_n), .start_i(pv_start), .d_i(PvDW'(at_d_q)), .idle_o(pv_idle),
+    .tok_valid_i(sm_out_valid), .tok_ready_o(pv_tok_ready), .tok_p_i(sm_p), .tok_last_i(sm_out_last),
+    .v_valid_i(rob_v_valid), .v_ready_o(rob_v_ready), .v_data_i(rob_v_data),
+    .out_valid_o(pv_out_valid), .out_ready_i(pv_out_ready), .out_data_o(pv_out_data), .out_last_o(pv_out_last)
+  );
+
+  // The V phase is over when the output is out and every padding segment has drained.
+  assign at_dp_idle = !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle && rty_idle && rob_empty &&
+                      !ic_busy_q && sm_idle && pv_idle;
 
   // =============================================================================================
   // KV cache: append path (write buffer, encoder, program sequencer, mapping table)
@@ -703,7 +924,11 @@ module ifc_core #(
     .nand_prg_last_o,
     .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
     .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
-    .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall)
+    .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall),
+    .q_grp_i(kvq_grp), .q_ntok_o(kvq_ntok), .q_d_o(kvq_d), .q_slog_o(kvq_slog), .q_kbase_o(kvq_kbase),
+    .q_vbase_o(kvq_vbase),
+    .ord_start_i(ic_start), .ord_kv_i(at_v_q), .ord_plane_i(ic_pl_q), .ord_valid_o(ord_valid),
+    .ord_data_o(ord_data), .ord_last_o(ord_last)
   );
   assign nand_prg_plane_o = 8'(kv_prg_plane);
 
@@ -743,7 +968,7 @@ module ifc_core #(
 
   always_comb begin
     case (csr_addr_i)
-      5'd0:  csr_rdata_o = {28'd0, state_q, (state_q != ifc_pkg::CoreIdle)};
+      5'd0:  csr_rdata_o = {27'd0, state_q, (state_q != ifc_pkg::CoreIdle)};
       5'd1:  csr_rdata_o = {24'd0, last_err_q};
       5'd2:  csr_rdata_o = cyc_q;
       5'd3:  csr_rdata_o = bytes_q;
@@ -773,7 +998,8 @@ module ifc_core #(
       5'd28: csr_rdata_o = kv_tokens;
       5'd29: csr_rdata_o = kv_stall;
       5'd30: csr_rdata_o = kv_region;
-      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability), 31 reserved (KV cache)
+      5'd31: csr_rdata_o = ic_pages_q;
+      default: csr_rdata_o = 32'd0;  // 23 reserved (reliability)
     endcase
   end
 
@@ -801,6 +1027,10 @@ module ifc_core #(
                          == $past({nand_cmd_page_o, nand_cmd_plane_mask_o, nand_cmd_step_o, nand_cmd_seg_o, nand_cmd_cache_o})))
     else $error("[%m] valid/ready stability NandCmdStable_A failed");
 `endif
+  // ATTN: a write-buffer page never meets a NAND beat on its plane; the sequencer reads all planes.
+  `IFC_ASSERT(OrdNoOverlap_A, ord_valid |-> !nand_dat_valid_i[ic_pl_q])
+  `IFC_ASSERT(IcAllPlanes_A, (ic_hit && !ic_busy_q) |-> (&seq_cmd_mask))
+  `IFC_ASSERT(PvOnlyRob_A, pv_mode |-> (r_valid == '0 && !ps_valid))
   `IFC_ASSERT_INIT(RetryMaxFits_A, RetryMax <= 15)
   // Segment size: a power of two from 128 B to 1 KiB; the activation buffer holds whole INT4 segments.
   `IFC_ASSERT_INIT(SegPayloadPow2_A, SegPayloadBytes >= 128 && SegPayloadBytes <= 1024 &&

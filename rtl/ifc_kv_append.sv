@@ -33,6 +33,16 @@
 ///             (mapping-table entries per stream), PagesPerPlane (end of the KV region).
 /// CSR-side  : map_re_i / map_idx_i read entry {slot, kv, run} (map_rdata_o one cycle later);
 ///             base_we_i sets the KV region's first page index (resets every stream's allocator).
+/// ATTN side : q_grp_i selects a slot; q_ntok_o / q_d_o / q_slog_o are its sequence's tokens, D
+///             and log2 S, q_kbase_o / q_vbase_o the page of run 0 of its K / V stream (the
+///             sequence's stripes are the consecutive pages from there; the open stripe is run
+///             q_ntok_o / TokensPerStripe). ord_start_i (one cycle, while idle_o and no read in
+///             flight) reads one page (stream ord_kv_i of slot q_grp_i, plane ord_plane_i) of the
+///             open stripe out of the write buffer, exactly as it will be programmed (data, slots,
+///             0xFF): PageBeats beats on ord_*, one per cycle from 2 cycles after ord_start_i, no
+///             backpressure (the read path's page latch takes them like NAND beats), ord_last_o on
+///             the last. Segments not yet appended read as stale buffer words (the core's GEMV
+///             never uses them: they lie past its last segment).
 module ifc_kv_append #(
   parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
   parameter int unsigned PageDataBytes   = ifc_pkg::DEF_PAGE_DATA_BYTES,
@@ -99,7 +109,20 @@ module ifc_kv_append #(
   output      logic [31:0]          map_rdata_o,
   output      logic [31:0]          perf_pages_o,    // pages programmed
   output      logic [31:0]          perf_tokens_o,   // tokens appended
-  output      logic [31:0]          perf_stall_o     // cycles a program beat waited for the NAND
+  output      logic [31:0]          perf_stall_o,    // cycles a program beat waited for the NAND
+  // ATTN side: slot query and open-stripe page reader
+  input  wire logic [31:0]          q_grp_i,
+  output      logic [31:0]          q_ntok_o,
+  output      logic [31:0]          q_d_o,
+  output      logic [7:0]           q_slog_o,
+  output      logic [31:0]          q_kbase_o,
+  output      logic [31:0]          q_vbase_o,
+  input  wire logic                 ord_start_i,
+  input  wire logic                 ord_kv_i,
+  input  wire logic [PlaneW-1:0]    ord_plane_i,
+  output      logic                 ord_valid_o,
+  output      logic [BondW-1:0]     ord_data_o,
+  output      logic                 ord_last_o
 );
   typedef enum logic [2:0] {
     KvIdle = 3'd0,
@@ -122,6 +145,12 @@ module ifc_kv_append #(
   // Per group slot: next token, segments per row (log2), both kept in flops (KvGroups is small).
   logic [KvGroups*32-1:0]   next_tok_q, next_tok_d;
   logic [KvGroups*SLog-1:0] slog_q, slog_d;
+  logic [Streams*32-1:0]    seqb_q, seqb_d;    // per stream: page of run 0 of the current sequence
+  // Open-stripe page reader (ATTN): beat rb_q is addressed, beat rob_q is on the SRAM outputs.
+  logic              rd_act_q, rd_act_d, rv_q, rkv_q;
+  logic [PlaneW-1:0] rpl_q;
+  logic [PBeatW-1:0] rb_q, rb_d, rob_q;
+  logic [31:0]       rgrp_q;
 
   // Command registers
   logic [31:0]     grp_q, grp_d, tok_q, tok_d;
@@ -296,7 +325,8 @@ module ifc_kv_append #(
   always_comb begin
     state_d = state_q; err_d = err_q; base_d = base_q; region_d = region_q; salloc_d = salloc_q;
     pages_d = pages_q; tokens_d = tokens_q; stall_d = stall_q;
-    next_tok_d = next_tok_q; slog_d = slog_q;
+    next_tok_d = next_tok_q; slog_d = slog_q; seqb_d = seqb_q;
+    rd_act_d = rd_act_q; rb_d = rb_q;
     grp_d = grp_q; tok_d = tok_q; cs_log_d = cs_log_q; last_in_stripe_d = last_in_stripe_q;
     c_pos_d = c_pos_q; c_run_d = c_run_q;
     kv_d = kv_q; s_d = s_q; b_d = b_q; rem_d = rem_q; crc_d = crc_q;
@@ -361,6 +391,11 @@ module ifc_kv_append #(
                 if (grp_q == 32'(g)) begin
                   next_tok_d[g*32 +: 32] = tok_q + 32'd1;
                   slog_d[g*SLog +: SLog] = cs_log_q;
+                  // a new sequence starts at the streams' next free pages (its run 0)
+                  if (tok_q == '0) begin
+                    seqb_d[(2*g)*32 +: 32]   = salloc_q[(2*g)*32 +: 32];
+                    seqb_d[(2*g+1)*32 +: 32] = salloc_q[(2*g+1)*32 +: 32];
+                  end
                 end
               end
               tokens_d = tokens_q + 32'd1;
@@ -418,6 +453,45 @@ module ifc_kv_append #(
       end
       default: state_d = KvIdle;
     endcase
+
+    // Open-stripe page reader (only while idle: the program sequencer owns the port otherwise)
+    if (ord_start_i) begin
+      rd_act_d = 1'b1;
+      rb_d = '0;
+    end else if (rd_act_q) begin
+      pay_re = 1'b1; slot_re = 1'b1;
+      pay_raddr = pay_addr(rkv_q, rpl_q, rb_q, rgrp_q);
+      slot_raddr = slot_addr(rkv_q, rpl_q, rb_q, rgrp_q);
+      rb_d = rb_q + 1'b1;
+      if (rb_q == PBeatW'(PageBeats - 1)) rd_act_d = 1'b0;
+    end
+  end
+
+  // The reader's beat: as nand_prg_data_o, for beat rob_q.
+  always_comb begin
+    if (32'(rob_q) < 32'(DataBeats)) begin
+      ord_data_o = pay_rdata;
+    end else if (32'(rob_q) < 32'(SlotEnd)) begin
+      ord_data_o = slot_rdata[((32'(rob_q) - 32'(DataBeats)) % 32'(SlotBeats)) * BondW +: BondW];
+    end else begin
+      ord_data_o = '1;
+    end
+  end
+  assign ord_valid_o = rv_q;
+  assign ord_last_o  = rv_q && (rob_q == PBeatW'(PageBeats - 1));
+
+  // Slot query (ATTN descriptor checks and addresses)
+  always_comb begin
+    q_ntok_o = '0; q_slog_o = '0; q_kbase_o = '0; q_vbase_o = '0;
+    for (int g = 0; g < KvGroups; g++) begin
+      if (q_grp_i == 32'(g)) begin
+        q_ntok_o  = next_tok_q[g*32 +: 32];
+        q_slog_o  = 8'(slog_q[g*SLog +: SLog]);
+        q_kbase_o = seqb_q[(2*g)*32 +: 32];
+        q_vbase_o = seqb_q[(2*g+1)*32 +: 32];
+      end
+    end
+    q_d_o = 32'(ElemsPerSeg) << q_slog_o;
   end
 
   assign idle_o = (state_q == KvIdle);
@@ -455,6 +529,10 @@ module ifc_kv_append #(
       stall_q <= '0;
       next_tok_q <= '0;
       slog_q <= '0;
+      seqb_q <= '0;
+      rd_act_q <= 1'b0;
+      rv_q <= 1'b0;
+      rb_q <= '0;
       pvalid_q <= 1'b0;
       kv_q <= 1'b0;
       s_q <= '0;
@@ -472,6 +550,10 @@ module ifc_kv_append #(
       stall_q <= stall_d;
       next_tok_q <= next_tok_d;
       slog_q <= slog_d;
+      seqb_q <= seqb_d;
+      rd_act_q <= rd_act_d;
+      rv_q <= rd_act_q;
+      rb_q <= rb_d;
       pvalid_q <= pvalid_d;
       kv_q <= kv_d;
       s_q <= s_d;
@@ -485,6 +567,10 @@ module ifc_kv_append #(
     err_q <= err_d; grp_q <= grp_d; tok_q <= tok_d; cs_log_q <= cs_log_d;
     last_in_stripe_q <= last_in_stripe_d; c_pos_q <= c_pos_d; c_run_q <= c_run_d;
     rem_q <= rem_d; crc_q <= crc_d;
+    rob_q <= rb_q;
+    if (ord_start_i) begin
+      rkv_q <= ord_kv_i; rpl_q <= ord_plane_i; rgrp_q <= q_grp_i;
+    end
   end
 
   // Assertions
@@ -497,6 +583,7 @@ module ifc_kv_append #(
   `IFC_ASSERT_KNOWN(PrgValidKnown_A, nand_prg_valid_o)
   `IFC_ASSERT(StartWhenIdle_A, start_i |-> state_q == KvIdle)
   `IFC_ASSERT(GroupInRange_A, pay_we |-> grp_q < 32'(KvGroups))
+  `IFC_ASSERT(OrdWhenIdle_A, ord_start_i |-> (state_q == KvIdle && !start_i && !rd_act_q && q_grp_i < 32'(KvGroups)))
 
 endmodule
 `default_nettype wire

@@ -25,6 +25,7 @@ package ifc_pkg;
   localparam logic [7:0] OP_GEMV     = 8'h01;
   localparam logic [7:0] OP_LOAD_ACT = 8'h02;
   localparam logic [7:0] OP_KV_APPEND = 8'h03;  // one token's K and V rows of a group slot (docs/kvnand.md)
+  localparam logic [7:0] OP_ATTN     = 8'h04;  // attention of one group slot: q.K^T, softmax, p.V (docs/kvnand.md)
   localparam logic [1:0] DT_INT8 = 2'd0;
   localparam logic [1:0] DT_BF16 = 2'd1;
   localparam logic [1:0] DT_INT4 = 2'd2;
@@ -41,16 +42,21 @@ package ifc_pkg;
   localparam logic [7:0] ERR_KV_TOKEN     = 8'd10; // KV_APPEND token is not the stream's next (nor 0) or D changed
   localparam logic [7:0] ERR_KV_FULL      = 8'd11; // mapping table or KV region exhausted
   localparam logic [7:0] ERR_KV_GROUP     = 8'd12; // KV group slot out of range
+  localparam logic [7:0] ERR_ATTN_GROUP   = 8'd13; // ATTN group slot out of range or holding no sequence
+  localparam logic [7:0] ERR_ATTN_TOKENS  = 8'd14; // ATTN tokens zero or more than the slot's sequence holds
+  localparam logic [7:0] ERR_ATTN_LIMIT   = 8'd15; // ATTN tokens past the softmax buffer or D past the p.V accumulator
 
   // Core control state (shown by name in GTKWave).
-  typedef enum logic [2:0] {
-    CoreIdle    = 3'd0,
-    CoreAct     = 3'd1,  // receiving activation beats
-    CoreActPad  = 3'd2,  // zero-filling the activation tail
-    CoreActSkip = 3'd3,  // discarding a malformed activation stream up to its last beat
-    CoreGemv    = 3'd4,  // GEMV running
-    CoreStatus  = 3'd5,  // emitting the status word
-    CoreKv      = 3'd6   // KV_APPEND: receiving K/V rows, programming full stripes
+  typedef enum logic [3:0] {
+    CoreIdle    = 4'd0,
+    CoreAct     = 4'd1,  // receiving activation beats
+    CoreActPad  = 4'd2,  // zero-filling the activation tail
+    CoreActSkip = 4'd3,  // discarding a malformed activation stream up to its last beat
+    CoreGemv    = 4'd4,  // GEMV running
+    CoreStatus  = 4'd5,  // emitting the status word
+    CoreKv      = 4'd6,  // KV_APPEND: receiving K/V rows, programming full stripes
+    CoreAttnK   = 4'd7,  // ATTN: q.K^T over the K stripes (GEMV path), scores into the softmax
+    CoreAttnV   = 4'd8   // ATTN: V stripes through the reorder buffer into p.V, the output on res
   } core_state_e;
 
   // Page-buffer bank (latch) state.

@@ -6,16 +6,21 @@
 //     by the GEMV path (one GEMV over the stream's contiguous stripes, mapping from KvAppendModel),
 //     checked bit for bit; NAND sensing utilization and scored tokens per second against context.
 //     For comparison, the same contexts with one GEMV per stripe (per_stripe_commands).
+//  3. ATTN (opcode 0x04): one command per context, the whole head group on the die (q.K^T,
+//     softmax, p.V; the open stripe from the write buffer), checked bit for bit against the
+//     reference chain; time, tokens per second and the q.K^T / p.V split against context.
 // Writes <out.json> (build/bench/kv.json, the system simulator's calibration input: key
 // attention.utilization, docs/kvnand.md).
 //   bench_kv <out.json> [tokens]
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/attn_ref.hpp"
 #include "common/core_driver.hpp"
 #include "common/kv_data.hpp"
 #include "model/kv_model.hpp"
@@ -157,6 +162,73 @@ nlohmann::json bench_scores(const std::vector<uint32_t>& contexts, nlohmann::jso
   return arr;
 }
 
+// ATTN over slot 0 (D = 128) at growing contexts, on one core that appends the tokens itself (the
+// ATTN needs the slot's sequence state). Reads at the die's real tR; tPROG shortened to 20 us so the
+// appends simulate quickly (they are not timed: every ATTN waits until the planes are free first).
+nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
+  nand::NandConfig cfg;
+  cfg.t_prog_ns = 20000;
+  nand::NandArray nand(cfg);
+  nand.set_fixed_rber(0);
+  tb::RtlSim<Vifc_core> sim;
+  tb::NandCosim<Vifc_core> cosim(sim, nand, tb::rtl_cosim_params());
+  tb::CoreDriver drv(sim, 1);
+  sim.reset(4);
+  sim.cycle();
+  drv.csr_write(tb::core::kKvBase, 0);
+  std::mt19937_64 rng(7);
+  std::vector<model::ActVector> keys, values;
+  nlohmann::json arr = nlohmann::json::array();
+  fmt::print("{:>8} {:>12} {:>12} {:>12} {:>14} {:>11} {:>6}\n", "context", "time_us", "qk_us", "pv_us",
+             "tokens_per_s", "open_pages", "exact");
+  for (uint32_t ctx : contexts) {
+    while (keys.size() < ctx) {
+      keys.push_back(tb::normal_bf16(rng, kD));
+      values.push_back(tb::normal_bf16(rng, kD));
+      drv.push_kv_append(0, uint32_t(keys.size() - 1), keys.back(), values.back());
+      if (!drv.wait_status(10000000) || drv.results().back().error != 0) std::exit(1);
+      drv.results().clear();
+    }
+    const auto q = tb::normal_bf16(rng, kD, 1.0f / std::sqrt(float(kD)));
+    drv.push_cmd({tb::core::kOpLoadAct, 1, false, kD, 0, 0, 0});
+    drv.push_act(q, true);
+    drv.wait_status(100000);
+    drv.results().clear();
+    uint64_t busy_ns = 0;
+    for (unsigned pl = 0; pl < tb::rtl_cosim_params().planes; ++pl) busy_ns = std::max(busy_ns, nand.plane_busy_until_ns(0, pl));
+    while (double(sim.cycles()) * cosim.period_ns() < double(busy_ns)) sim.cycle(256);
+    const uint32_t open0 = drv.csr(tb::core::kAttnOpenPages);
+    const uint64_t c0 = sim.cycles();
+    uint64_t c_v = 0;
+    drv.push_cmd({tb::core::kOpAttn, 1, false, ctx, 0, 0, 0});
+    for (uint64_t guard = 0; guard < 100000000 && (drv.results().empty() || !drv.results().back().is_status); ++guard) {
+      sim.cycle();
+      if (!c_v && ((drv.csr(tb::core::kStatus) >> 1) & 0xF) == 8) c_v = sim.cycles();  // CoreAttnV
+    }
+    const uint64_t c1 = sim.cycles();
+    const auto ref = tb::reference_attention(keys, values, q, ctx, kD);
+    const auto& res = drv.results();
+    bool exact = res.size() == kD + 1 && res.back().error == 0;
+    for (uint32_t i = 0; exact && i < kD; ++i) exact = res[i].value == ref[i] && !res[i].failed;
+    drv.results().clear();
+    const double p = cosim.period_ns();
+    nlohmann::json r;
+    r["context"] = ctx;
+    r["time_us"] = double(c1 - c0) * p * 1e-3;
+    r["qk_us"] = double(c_v - c0) * p * 1e-3;
+    r["pv_us"] = double(c1 - c_v) * p * 1e-3;
+    r["tokens_per_s"] = double(ctx) / (double(c1 - c0) * p * 1e-9);
+    r["open_stripe_pages"] = drv.csr(tb::core::kAttnOpenPages) - open0;
+    r["bit_exact"] = exact;
+    arr.push_back(r);
+    fmt::print("{:>8} {:>12.1f} {:>12.1f} {:>12.1f} {:>14.3e} {:>11} {:>6}\n", ctx, r["time_us"].get<double>(),
+               r["qk_us"].get<double>(), r["pv_us"].get<double>(), r["tokens_per_s"].get<double>(),
+               r["open_stripe_pages"].get<uint32_t>(), exact ? "yes" : "NO");
+    if (!exact) std::exit(1);
+  }
+  return arr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,12 +243,16 @@ int main(int argc, char** argv) {
   const auto scores = bench_scores({256, 1024, 4096}, per_stripe);
   nlohmann::json att;
   att["what"] = "q.K^T over the K stripes of one stream by the GEMV path (one GEMV over the contiguous "
-                "256-token stripes, D = 128 bf16); softmax and p.V (ifc_softmax, ifc_pv_lane) are not in "
-                "the core yet and are not timed here";
+                "256-token stripes, D = 128 bf16); the whole ATTN command is under attn_command";
   att["per_context"] = scores;
   att["per_stripe_commands"] = per_stripe;
   att["utilization"] = scores.back()["utilization"];
   j["attention"] = att;
+  nlohmann::json cmd;
+  cmd["what"] = "one ATTN command (q.K^T, softmax, p.V on the die; D = 128; the open stripe's tokens from "
+                "the write buffer) per context, real tR, bit-exact against the reference chain";
+  cmd["per_context"] = bench_attn({256, 300, 1024, 1100, 4096});
+  j["attn_command"] = cmd;
   std::ofstream(out) << j.dump(2) << "\n";
   fmt::print("wrote {}\n", out);
   return 0;

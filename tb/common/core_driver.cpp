@@ -31,6 +31,9 @@ const char* error_name(uint8_t code) {
     case 10: return "KV token out of order (or D changed)";
     case 11: return "KV region or mapping table full";
     case 12: return "KV group slot out of range";
+    case 13: return "ATTN group slot out of range or empty";
+    case 14: return "ATTN tokens zero or past the slot's sequence";
+    case 15: return "ATTN tokens or D past the softmax / p.V buffers";
     default: return "unknown error";
   }
 }

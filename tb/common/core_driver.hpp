@@ -23,16 +23,19 @@ namespace ifc::tb {
 
 /// ifc_pkg opcodes, error codes and CSR addresses (rtl/ifc_pkg.sv, rtl/ifc_core.sv).
 namespace core {
-constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03;
+constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03, kOpAttn = 0x04;
 enum Csr : uint8_t {
   kStatus = 0, kLastError, kCycles, kBytesSensed, kClean, kCorrected, kUncorrectable, kErased, kReadErrors,
   kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
   // read-retry and watchdog (16..22)
   kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy,
   // KV cache (24..29)
-  kKvBase = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall, kKvRegion
+  kKvBase = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall, kKvRegion,
+  // ATTN (31): open-stripe plane pages served from the KV write buffer
+  kAttnOpenPages
 };
 constexpr uint8_t kErrWatchdog = 7;
+constexpr uint8_t kErrAttnGroup = 13, kErrAttnTokens = 14, kErrAttnLimit = 15;
 const char* error_name(uint8_t code);
 }  // namespace core
 
