@@ -33,11 +33,14 @@
 ///   to PagesPerPlane into 2*KvGroups equal stream regions), 25 mapping-table index (write
 ///   {slot, K|V, run} = (2*slot + kv) * KvMaxRuns + run to read that entry), 26 the entry's page,
 ///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
-///   stream region; 31 open-stripe plane pages served from the KV write buffer (ATTN, since
-///   reset); unmapped reads 0.
+///   stream region; 31 {KV page programs the NAND failed[15:0], open-stripe plane pages served
+///   from the KV write buffer by ATTN[15:0]} (since reset, each wraps at 16 bits); unmapped reads 0.
 /// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
 ///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
-///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o).
+///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o);
+///   nand_prg_fail_i, a one-cycle pulse the cycle after a page's last beat: that page's program
+///   failed (NAND status). The KV_APPEND's status word counts them in failed_rows (error stays 0:
+///   the descriptor was fine) and CSR 31 [31:16] since reset.
 /// ATTN (opcode 0x04, docs/kvnand.md): [63:32] tokens T, [95:64] group slot, dtype BF16; q is the
 ///   loaded activation (LOAD_ACT, BF16, K = the slot's D). One command runs the head group end to
 ///   end: (1) q.K^T = one GEMV (rows = T, K = D) over the slot's K stripes on the normal read path
@@ -141,7 +144,8 @@ module ifc_core #(
   output      logic [7:0]               nand_prg_plane_o,
   output      logic [31:0]              nand_prg_page_o,
   output      logic [BondW-1:0]         nand_prg_data_o,
-  output      logic                     nand_prg_last_o
+  output      logic                     nand_prg_last_o,
+  input  wire logic                     nand_prg_fail_i
 );
   // =============================================================================================
   // Command decode and control FSM
@@ -388,6 +392,7 @@ module ifc_core #(
       ifc_pkg::CoreKv: begin
         if (kv_done) begin
           err_d = kv_err;
+          failed_rows_d = kv_cmd_prg_fail;  // pages whose NAND program failed
           state_d = ifc_pkg::CoreStatus;
         end
       end
@@ -664,7 +669,7 @@ module ifc_core #(
     logic [$clog2(SegBeats + 1)-1:0]   unused_beat;
     logic             unused_first, unused_last;
     logic             ord_here;  // a write-buffer page beat for this plane
-    assign ord_here = ord_valid && (ic_pl_q == KvPlaneW'(p));
+    assign ord_here = ord_valid && ic_rd_q && (ic_pl_q == KvPlaneW'(p));
 
     ifc_plane_lane #(
       .PageDataBytes(PageDataBytes), .PageSpareBytes(PageSpareBytes), .BondBytes(BondBytes),
@@ -906,6 +911,7 @@ module ifc_core #(
   localparam int unsigned KvMapAW = (2 * KvGroups * KvMaxRuns > 1) ? $clog2(2 * KvGroups * KvMaxRuns) : 1;
   localparam int unsigned KvPlaneW = (Planes > 1) ? $clog2(Planes) : 1;
   logic [31:0]         kv_alloc, kv_region, kv_map_rdata, kv_pages, kv_tokens, kv_stall, kv_map_idx_q;
+  logic [31:0]         kv_prg_fail, kv_cmd_prg_fail;
   logic [KvPlaneW-1:0] kv_prg_plane;
   logic                kv_map_re;
   assign kv_map_re = csr_we_i && csr_addr_i == 5'd25;
@@ -921,13 +927,14 @@ module ifc_core #(
     .in_valid_i(act_valid_i && state_q == ifc_pkg::CoreKv), .in_ready_o(kv_in_ready), .in_data_i(act_data_i),
     .in_last_i(act_last_i),
     .nand_prg_valid_o, .nand_prg_ready_i, .nand_prg_plane_o(kv_prg_plane), .nand_prg_page_o, .nand_prg_data_o,
-    .nand_prg_last_o,
+    .nand_prg_last_o, .nand_prg_fail_i,
     .base_we_i(csr_we_i && csr_addr_i == 5'd24), .base_i(csr_wdata_i), .base_o(kv_alloc), .region_o(kv_region),
     .map_re_i(kv_map_re), .map_idx_i(csr_wdata_i[KvMapAW-1:0]), .map_rdata_o(kv_map_rdata),
     .perf_pages_o(kv_pages), .perf_tokens_o(kv_tokens), .perf_stall_o(kv_stall),
+    .perf_prg_fail_o(kv_prg_fail), .prg_failed_o(kv_cmd_prg_fail),
     .q_grp_i(kvq_grp), .q_ntok_o(kvq_ntok), .q_d_o(kvq_d), .q_slog_o(kvq_slog), .q_kbase_o(kvq_kbase),
     .q_vbase_o(kvq_vbase),
-    .ord_start_i(ic_start), .ord_kv_i(at_v_q), .ord_plane_i(ic_pl_q), .ord_valid_o(ord_valid),
+    .ord_start_i(ic_start), .ord_abort_i(flush_q), .ord_kv_i(at_v_q), .ord_plane_i(ic_pl_q), .ord_valid_o(ord_valid),
     .ord_data_o(ord_data), .ord_last_o(ord_last)
   );
   assign nand_prg_plane_o = 8'(kv_prg_plane);
@@ -998,7 +1005,7 @@ module ifc_core #(
       5'd28: csr_rdata_o = kv_tokens;
       5'd29: csr_rdata_o = kv_stall;
       5'd30: csr_rdata_o = kv_region;
-      5'd31: csr_rdata_o = ic_pages_q;
+      5'd31: csr_rdata_o = {kv_prg_fail[15:0], ic_pages_q[15:0]};
       default: csr_rdata_o = 32'd0;  // 23 reserved (reliability)
     endcase
   end
@@ -1008,6 +1015,8 @@ module ifc_core #(
   logic [30:0] unused_csr_bits;
   logic [1:0]  unused_row_hi;
   logic [31:0] unused_commit;
+  logic [15:0] unused_prg_fail_hi;
+  assign unused_prg_fail_hi = kv_prg_fail[31:16];  // CSR 31 shows the low 16 bits
   assign unused_cmd_bits = cmd_data_i[31:11];
   assign unused_csr_bits = csr_wdata_i[31:1];  // CSR 21 uses all 32 bits; CSR 15 only bit 0
   assign unused_row_hi   = row_idx[31:30];

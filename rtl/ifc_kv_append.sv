@@ -27,7 +27,11 @@
 ///             stream up to in_last_i before done_o. nand_prg_*: valid/ready beats of BondBytes,
 ///             nand_prg_last_o on the last beat of each page; plane and page are stable per page.
 /// Latency   : 1 beat per cycle in (the encoder never stalls the stream); a completing append adds
-///             2 * Planes * PageBeats program beats (1 per cycle when nand_prg_ready_i).
+///             2 * Planes * PageBeats program beats (1 per cycle when nand_prg_ready_i) and one cycle
+///             for the last page's status. nand_prg_fail_i (a one-cycle pulse the cycle after a
+///             page's last beat) marks that page's program as failed: counted (perf_prg_fail_o) and
+///             reported per command (prg_failed_o, the core's status word); the stripe is not
+///             re-programmed (its mapping entry is written as usual).
 /// Parameters: Planes, PageDataBytes, PageSpareBytes, BondBytes, SegPayloadBytes, SegSlotBytes
 ///             (bytes), ParityBits, GenPoly (BCH g(x)), SegCrc, KvGroups (group slots), MaxRuns
 ///             (mapping-table entries per stream), PagesPerPlane (end of the KV region).
@@ -41,7 +45,7 @@
 ///             open stripe out of the write buffer, exactly as it will be programmed (data, slots,
 ///             0xFF): PageBeats beats on ord_*, one per cycle from 2 cycles after ord_start_i, no
 ///             backpressure (the read path's page latch takes them like NAND beats), ord_last_o on
-///             the last. Segments not yet appended read as stale buffer words (the core's GEMV
+///             the last; ord_abort_i ends a read at once. Segments not yet appended read as stale buffer words (the core's GEMV
 ///             never uses them: they lie past its last segment).
 module ifc_kv_append #(
   parameter int unsigned Planes          = ifc_pkg::DEF_PLANES,
@@ -99,6 +103,7 @@ module ifc_kv_append #(
   output      logic [31:0]          nand_prg_page_o,
   output      logic [BondW-1:0]     nand_prg_data_o,
   output      logic                 nand_prg_last_o,
+  input  wire logic                 nand_prg_fail_i,  // status: the page whose last beat went out the cycle before failed
   // CSR side
   input  wire logic                 base_we_i,
   input  wire logic [31:0]          base_i,
@@ -110,6 +115,8 @@ module ifc_kv_append #(
   output      logic [31:0]          perf_pages_o,    // pages programmed
   output      logic [31:0]          perf_tokens_o,   // tokens appended
   output      logic [31:0]          perf_stall_o,    // cycles a program beat waited for the NAND
+  output      logic [31:0]          perf_prg_fail_o, // pages whose program failed (NAND status)
+  output      logic [31:0]          prg_failed_o,    // of them, the pages of the last command
   // ATTN side: slot query and open-stripe page reader
   input  wire logic [31:0]          q_grp_i,
   output      logic [31:0]          q_ntok_o,
@@ -118,6 +125,7 @@ module ifc_kv_append #(
   output      logic [31:0]          q_kbase_o,
   output      logic [31:0]          q_vbase_o,
   input  wire logic                 ord_start_i,
+  input  wire logic                 ord_abort_i,   // stop the read (the core's watchdog flush)
   input  wire logic                 ord_kv_i,
   input  wire logic [PlaneW-1:0]    ord_plane_i,
   output      logic                 ord_valid_o,
@@ -129,7 +137,8 @@ module ifc_kv_append #(
     KvRecv = 3'd1,  // receiving the K and V rows
     KvSkip = 3'd2,  // discarding a malformed command's stream
     KvProg = 3'd3,  // streaming the stripes' pages to the NAND
-    KvDone = 3'd4
+    KvDone = 3'd4,
+    KvStat = 3'd5   // one cycle for the NAND status of the last page
   } kv_state_e;
 
   kv_state_e   state_q, state_d;
@@ -141,6 +150,7 @@ module ifc_kv_append #(
   logic [31:0] cur_alloc, k_alloc, v_alloc;    // stream (grp_q, pkv_q); K and V of the command's slot
   logic        kv_room;                        // both streams of group_i have a free stripe
   logic [31:0] pages_q, pages_d, tokens_q, tokens_d, stall_q, stall_d;
+  logic [31:0] pfail_q, pfail_d, cfail_q, cfail_d;
 
   // Per group slot: next token, segments per row (log2), both kept in flops (KvGroups is small).
   logic [KvGroups*32-1:0]   next_tok_q, next_tok_d;
@@ -325,6 +335,7 @@ module ifc_kv_append #(
   always_comb begin
     state_d = state_q; err_d = err_q; base_d = base_q; region_d = region_q; salloc_d = salloc_q;
     pages_d = pages_q; tokens_d = tokens_q; stall_d = stall_q;
+    pfail_d = pfail_q + 32'(nand_prg_fail_i); cfail_d = cfail_q + 32'(nand_prg_fail_i);
     next_tok_d = next_tok_q; slog_d = slog_q; seqb_d = seqb_q;
     rd_act_d = rd_act_q; rb_d = rb_q;
     grp_d = grp_q; tok_d = tok_q; cs_log_d = cs_log_q; last_in_stripe_d = last_in_stripe_q;
@@ -350,6 +361,7 @@ module ifc_kv_append #(
       KvIdle: begin
         if (start_i) begin
           err_d = ifc_pkg::ERR_OK;
+          cfail_d = '0;
           grp_d = group_i; tok_d = token_i; cs_log_d = d_log;
           c_pos_d = c_pos; c_run_d = c_run;
           last_in_stripe_d = (c_pos == tps(d_log) - 32'd1);
@@ -436,7 +448,7 @@ module ifc_kv_append #(
               if (pkv_q) begin
                 pkv_d = 1'b0;
                 pvalid_d = 1'b0;
-                state_d = KvDone;
+                state_d = KvStat;
               end
             end
           end
@@ -447,6 +459,7 @@ module ifc_kv_append #(
           end
         end
       end
+      KvStat: state_d = KvDone;
       KvDone: begin
         done_o = 1'b1;
         state_d = KvIdle;
@@ -455,7 +468,9 @@ module ifc_kv_append #(
     endcase
 
     // Open-stripe page reader (only while idle: the program sequencer owns the port otherwise)
-    if (ord_start_i) begin
+    if (ord_abort_i) begin
+      rd_act_d = 1'b0;
+    end else if (ord_start_i) begin
       rd_act_d = 1'b1;
       rb_d = '0;
     end else if (rd_act_q) begin
@@ -517,6 +532,8 @@ module ifc_kv_append #(
   assign perf_pages_o = pages_q;
   assign perf_tokens_o = tokens_q;
   assign perf_stall_o = stall_q;
+  assign perf_prg_fail_o = pfail_q;
+  assign prg_failed_o = cfail_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -527,6 +544,8 @@ module ifc_kv_append #(
       pages_q <= '0;
       tokens_q <= '0;
       stall_q <= '0;
+      pfail_q <= '0;
+      cfail_q <= '0;
       next_tok_q <= '0;
       slog_q <= '0;
       seqb_q <= '0;
@@ -548,11 +567,13 @@ module ifc_kv_append #(
       pages_q <= pages_d;
       tokens_q <= tokens_d;
       stall_q <= stall_d;
+      pfail_q <= pfail_d;
+      cfail_q <= cfail_d;
       next_tok_q <= next_tok_d;
       slog_q <= slog_d;
       seqb_q <= seqb_d;
       rd_act_q <= rd_act_d;
-      rv_q <= rd_act_q;
+      rv_q <= rd_act_q && !ord_abort_i;
       rb_q <= rb_d;
       pvalid_q <= pvalid_d;
       kv_q <= kv_d;

@@ -49,7 +49,7 @@ w("[sst_vpaned_height] 300")
 w("@28"); w(f"{C}.clk_i")
 w("@28"); w(f"{C}.rst_ni")
 grp("cmd / act / res (host)", [
-    ("f:core_state_e.gtkwf", f"{C}.state_q[2:0]", "core state"),
+    ("f:core_state_e.gtkwf", f"{C}.state_q[3:0]", "core state"),
     ("b", f"{C}.cmd_valid_i"), ("b", f"{C}.cmd_ready_o"), ("h", f"{C}.cmd_data_i[127:0]"),
     ("b", f"{C}.act_valid_i"), ("b", f"{C}.act_ready_o"), ("b", f"{C}.act_last_i"),
     ("b", f"{C}.res_valid_o"), ("b", f"{C}.res_ready_i"), ("h", f"{C}.res_data_o[63:0]"),
@@ -95,5 +95,12 @@ grp("Scoreboard (commit in g order)", [
     ("d", f"{C}.sb_commit[31:0]", "committed"), ("d", f"{C}.sb_limit[31:0]", "window limit"),
     ("b", f"{C}.row_valid", "row valid"), ("d", f"{C}.row_idx[31:0]", "row"),
 ])
+grp("ATTN (softmax, p.V reorder buffer, p.V lane, open stripe from the write buffer)", [
+    ("b", f"{C}.sm_in_valid", "scores in"), ("b", f"{C}.sm_out_valid", "p out"),
+    ("b", f"{C}.pv_mode", "p.V mode"), ("d", f"{C}.u_rob.head_q[31:0]", "rob head g"),
+    ("b", f"{C}.rob_v_valid", "V beat valid"), ("b", f"{C}.rob_v_ready", "V beat ready"),
+    ("b", f"{C}.pv_out_valid", "output valid"),
+    ("b", f"{C}.ic_busy_q", "open page busy"), ("b", f"{C}.ord_valid", "write-buffer beat"),
+], closed=True)
 (ROOT / "sim" / "waves" / "core.gtkw").write_text("\n".join(out) + "\n")
 print("gen_core_gtkw: wrote sim/waves/core.gtkw")

@@ -40,6 +40,9 @@ SRAM_ROLE = {
     "ifc_seg_fifo": ("segment FIFO", True),
     "ifc_scoreboard": ("scoreboard window", True),
     "ifc_kv_append": ("KV write buffer (one K + one V stripe per group slot, slots) + mapping table", True),
+    "ifc_softmax": ("ATTN softmax score buffer (AttnMaxTokens FP32 scores)", True),
+    "ifc_pv_lane": ("ATTN p.V accumulator (AttnMaxD FP32)", True),
+    "ifc_pv_rob": ("ATTN V reorder buffer (PvRobSegs segments)", True),
 }
 
 # What would shrink a block, for the report when the total is over the budget.

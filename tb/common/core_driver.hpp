@@ -31,7 +31,7 @@ enum Csr : uint8_t {
   kRetryReads, kRetryRecovered, kRetryExhausted, kWatchdogEvents, kRetryMax, kWatchdogCycles, kRetryBusy,
   // KV cache (24..29)
   kKvBase = 24, kKvMapIndex, kKvMapPage, kKvPages, kKvTokens, kKvStall, kKvRegion,
-  // ATTN (31): open-stripe plane pages served from the KV write buffer
+  // 31: {KV programs failed [31:16], ATTN open-stripe plane pages served from the write buffer [15:0]}
   kAttnOpenPages
 };
 constexpr uint8_t kErrWatchdog = 7;

@@ -27,7 +27,10 @@
 // Program path (tops with a nand_prg_* port, i.e. ifc_core's KV cache): nand_prg_ready_i is high
 // while the addressed plane is free; the beats of one page (data + spare) are collected and, at
 // nand_prg_last_o, NandArray::program() runs at that cycle's time (the plane is then busy for
-// tPROG, and reads of it wait). Program outcomes are counted in CosimStats.
+// tPROG, and reads of it wait). Program outcomes are counted in CosimStats. With a nand_prg_fail_i
+// input (ifc_core), a program whose status is not Ok is reported by a one-cycle pulse on it in the
+// next cycle. Fault hook fail_program(n): the n-th program (0-based) is not performed (the page
+// stays erased) and reports a failure (a program-status fail of the die).
 #pragma once
 
 #include <cmath>
@@ -91,6 +94,12 @@ struct HasProgramPort : std::false_type {};
 template <class T>
 struct HasProgramPort<T, std::void_t<decltype(std::declval<T&>().nand_prg_valid_o)>> : std::true_type {};
 
+/// Whether the top has the program status input (nand_prg_fail_i).
+template <class T, class = void>
+struct HasProgramFailPort : std::false_type {};
+template <class T>
+struct HasProgramFailPort<T, std::void_t<decltype(std::declval<T&>().nand_prg_fail_i)>> : std::true_type {};
+
 template <class V>
 class NandCosim {
  public:
@@ -126,6 +135,8 @@ class NandCosim {
   /// Fault hook: the command with index `n` (0-based, counting every accepted command) and every
   /// later one are accepted but never deliver data (the die hangs). UINT64_MAX: no hang.
   void hang_after(uint64_t n) { hang_from_ = n; }
+  /// Fault hook: program number `n` (0-based, counting every page programmed) fails. UINT64_MAX: none.
+  void fail_program(uint64_t n) { fail_prg_at_ = n; }
 
   uint64_t t_read_cycles() const { return t_read_cycles_; }
   unsigned page_beats() const { return page_beats_; }
@@ -157,6 +168,7 @@ class NandCosim {
       const unsigned pl = top.nand_prg_plane_o;
       top.nand_prg_ready_i = (!stall_ && pl < planes_ && nand_.plane_busy_until_ns(0, pl) <= now_ns()) ? 1 : 0;
     }
+    if constexpr (HasProgramFailPort<V>::value) top.nand_prg_fail_i = prg_fail_next_ ? 1 : 0;
     if constexpr (HasRetryPorts<V>::value) {
       bool valid = false;
       if (!rty_.empty()) {
@@ -196,6 +208,7 @@ class NandCosim {
 
   void sample() {
     V& top = sim_.top();
+    prg_fail_next_ = false;  // the status pulse lasts one cycle
     // Beats presented this cycle are taken (no ready on the sense side).
     for (unsigned pl = 0; pl < planes_; ++pl) {
       if (!get_bit(top.nand_dat_valid_i, pl)) continue;
@@ -274,10 +287,15 @@ class NandCosim {
     const auto& cfg = nand_.config();
     const uint32_t linear = top.nand_prg_page_o;
     const nand::Address a{0, unsigned(top.nand_prg_plane_o), linear / cfg.pages_per_block, linear % cfg.pages_per_block};
-    const nand::Status st = prg_buf_.size() == page_bytes_ ? nand_.program(a, prg_buf_.data(), prg_buf_.size(), now_ns())
-                                                           : nand::Status::LengthMismatch;
+    const bool injected = stats_.programs == fail_prg_at_;
+    const nand::Status st = injected ? nand::Status::WornOut  // as a block that wears out at this program
+                            : prg_buf_.size() == page_bytes_ ? nand_.program(a, prg_buf_.data(), prg_buf_.size(), now_ns())
+                                                             : nand::Status::LengthMismatch;
     ++stats_.programs;
-    if (st != nand::Status::Ok) ++stats_.program_errors;
+    if (st != nand::Status::Ok) {
+      ++stats_.program_errors;
+      prg_fail_next_ = true;
+    }
     stats_.last_program_cycle = now();
     prg_buf_.clear();
   }
@@ -341,6 +359,8 @@ class NandCosim {
   unsigned seg_beats_ = 0;
   uint64_t accepted_ = 0;
   uint64_t hang_from_ = UINT64_MAX;
+  uint64_t fail_prg_at_ = UINT64_MAX;
+  bool prg_fail_next_ = false;
   std::deque<Pending> rty_;
   double period_ns_ = 5.0;
   uint64_t t_read_cycles_ = 0;

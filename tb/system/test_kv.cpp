@@ -148,5 +148,37 @@ TEST_F(KvCore, MalformedKvAppendGetsAnErrorAndTheNextCommandWorks) {
   EXPECT_EQ(drv.csr(core::kKvTokens), 1u);
 }
 
+// A NAND program that fails (fault injection: the die reports a failed program status for one page):
+// the KV_APPEND that completed the stripe counts it in its status word (failed_rows = 1, error 0),
+// CSR 31 [31:16] counts it since reset, and the following appends and stripe programs succeed.
+TEST_F(KvCore, ProgramFailureIsReportedInTheStatusWordAndCsr) {
+  const uint64_t seed = test_seed("KvCore.ProgramFail", 15);
+  std::mt19937_64 rng(seed);
+  nand::NandConfig cfg;
+  cfg.t_prog_ns = 20000;
+  nand::NandArray nand(cfg);
+  NandCosim<Vifc_core> cosim(sim(), nand, rtl_cosim_params());
+  CoreDriver drv(sim(), seed);
+  sim().reset(4);
+  sim().cycle();
+  constexpr uint32_t kD = 4096;  // S = 32 segments a row: 8 tokens a stripe
+  const uint32_t fail_at = uint32_t(rng() % (2 * IFC_RTL_PLANES));  // one page of the first stripe pair
+  cosim.fail_program(fail_at);
+  std::vector<uint32_t> failed;
+  for (uint32_t t = 0; t < 16; ++t) {  // two stripe pairs
+    drv.push_kv_append(0, t, normal_bf16(rng, kD), normal_bf16(rng, kD));
+    ASSERT_TRUE(drv.wait_status(2000000));
+    ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
+    failed.push_back(uint32_t(drv.results().back().raw));
+    drv.results().clear();
+  }
+  for (uint32_t t = 0; t < 16; ++t) EXPECT_EQ(failed[t], t == 7 ? 1u : 0u) << "append " << t << " (page " << fail_at << " failed)";
+  sim().cycle(10000);
+  EXPECT_EQ(cosim.stats().programs, 4u * IFC_RTL_PLANES);
+  EXPECT_EQ(cosim.stats().program_errors, 1u);
+  EXPECT_EQ(drv.csr(core::kAttnOpenPages) >> 16, 1u);
+  EXPECT_EQ(drv.csr(core::kKvPages), 4u * IFC_RTL_PLANES);
+}
+
 }  // namespace
 }  // namespace ifc::tb
