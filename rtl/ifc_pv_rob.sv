@@ -6,7 +6,7 @@
 /// (token t, slice s of its D elements), which the read path delivers out of order (a dirty segment
 /// is overtaken while the corrector works on it). ifc_pv_lane needs them in g order (tokens in
 /// order, each token's D/4 beats in element order), which is the documented accumulation order. This
-/// buffer takes the segments as one "lane" of the dispatcher and releases them strictly in g order:
+/// buffer takes the segments in the PE lanes' place and releases them strictly in g order:
 ///
 ///   | event                                   | action                                           |
 ///   |-----------------------------------------|--------------------------------------------------|
