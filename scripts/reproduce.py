@@ -128,7 +128,9 @@ def crossing(xs, ys, target):
 
 
 def run_scenarios(a, S, name):
-    sp, rp = os.path.join(a.out, f"{name}_scenarios.json"), os.path.join(a.out, f"{name}_results.json")
+    """Runs a batch of scenarios; their files go to <out>/sweeps/ (kept out of the report's tables)."""
+    os.makedirs(os.path.join(a.out, "sweeps"), exist_ok=True)
+    sp, rp = (os.path.join(a.out, "sweeps", f"{name}_{x}.json") for x in ("scenarios", "results"))
     with open(sp, "w") as f:
         json.dump(S, f, indent=1)
     subprocess.run([a.ifc, "llm", "--scenarios", sp, "--calibration", a.calibration, "--json", rp], check=True,
@@ -291,7 +293,8 @@ def kvnand_why(a, setup, R, D, md):
                          ", ".join(f"{m} {kv_tok[(m, c)] / R3[kv_sweep_id(m, c, k0, b0)]['tokens_per_s']:.2f}x"
                                    for m in models)])
         write_csv(os.path.join(a.out, "kvnand_implied_baseline.csv"),
-                  ["context", "paper", "geomean", "ratio", "status", "per_model"], rows)
+                  ["context", "paper", "geomean", "ratio", "status", "per_model", "baseline_tR_scale", "baseline_dram_GBps"],
+                  [r + [k0, b0] for r in rows])
         md.append(f"### 11c. One implied baseline for all rows: weight GEMVs {k0:g}x slower, DRAM {b0:g} GB/s\n\n"
                   f"k fitted to the {c0}-token row and the DRAM bandwidth to the {c2}-token row (fixed point after "
                   f"{it + 1} rounds); the {ctxs[1]}-token row is then a prediction of the pair. A diagnosis, not adopted: "
@@ -300,7 +303,8 @@ def kvnand_why(a, setup, R, D, md):
                   md_table(["context", "paper", "geomean", "ours / paper", "status", "per model"], rows))
 
     # Precision: FP16 weights on both sides (the paper's motivation quotes ~1 OPS/Byte at FP16).
-    dp = os.path.join(a.out, "dse_kvnand_fp16.json")
+    os.makedirs(os.path.join(a.out, "sweeps"), exist_ok=True)
+    dp = os.path.join(a.out, "sweeps", "dse_kvnand_fp16.json")
     subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(models), "--contexts", ",".join(str(c) for c in ctxs),
                     "--decode", str(setup["kvnand_decode"]), "--calibration", a.calibration, "--set",
                     "datatypes.weight_bytes=2", "--json", dp], check=True, stdout=subprocess.DEVNULL)
