@@ -127,6 +127,16 @@ def crossing(xs, ys, target):
     return None
 
 
+def run_dse(a, setup, ctxs, path, *extra):
+    """`ifc dse kvnand` over the KVNAND models and `ctxs` (extra CLI arguments appended); returns the
+    cells by (model, context)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(setup["kvnand_models"]), "--contexts",
+                    ",".join(str(c) for c in ctxs), "--decode", str(setup["kvnand_decode"]), "--calibration",
+                    a.calibration, "--json", path, *extra], check=True, stdout=subprocess.DEVNULL)
+    return {(c["model"], c["context"]): c for c in json.load(open(path))}
+
+
 def run_scenarios(a, S, name):
     """Runs a batch of scenarios; their files go to <out>/sweeps/ (kept out of the report's tables)."""
     os.makedirs(os.path.join(a.out, "sweeps"), exist_ok=True)
@@ -149,11 +159,7 @@ def kvnand_tables(a, setup, R, headline, md):
     """KVNAND rows: the DSE optimum per model and context against DRAM-IFC (ifc dse kvnand), the
     100K-context capacity check, head-group parallelism and KV endurance."""
     models, ctxs, lc = setup["kvnand_models"], setup["kvnand_contexts"], setup["kvnand_long_context"]
-    dp = os.path.join(a.out, "dse_kvnand.json")
-    subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(models), "--contexts",
-                    ",".join(str(c) for c in ctxs + [lc]), "--decode", str(setup["kvnand_decode"]),
-                    "--calibration", a.calibration, "--json", dp], check=True, stdout=subprocess.DEVNULL)
-    D = {(c["model"], c["context"]): c for c in json.load(open(dp))}
+    D = run_dse(a, setup, ctxs + [lc], os.path.join(a.out, "dse_kvnand.json"))
     rows = []
     for m in models:
         for c in ctxs + [lc]:
@@ -304,18 +310,18 @@ def kvnand_why(a, setup, R, D, md):
 
     # Other DRAM-equipped IFC designs as the baseline (the paper's are not named in our sources): the
     # published dies we model (AiF, Cambricon-LLM-L), each with the same 40 GB/s LPDDR5X.
+    def vs_paper(DD, c, design=False):
+        """(paper, our geomean over the models, the per-model speedups) of DSE cells DD at context c."""
+        sp = [DD[(m, c)]["speedup_over_baseline"] for m in models]
+        per = ", ".join(f"{m} {x:.2f}x" + (f" ({DD[(m, c)]['best']})" if design else "") for m, x in zip(models, sp))
+        return PAPER[KVN_CONTEXT_KEYS[c]][0], geomean(sp), per
+
     rows = []
     for base in ("dram-ifc", "aif", "cambricon-llm-l"):
-        dp = os.path.join(a.out, "sweeps", f"dse_kvnand_vs_{base}.json")
-        subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(models), "--contexts", ",".join(str(c) for c in ctxs),
-                        "--decode", str(setup["kvnand_decode"]), "--calibration", a.calibration, "--baseline", base,
-                        "--json", dp], check=True, stdout=subprocess.DEVNULL)
-        DB = {(c["model"], c["context"]): c for c in json.load(open(dp))}
+        DB = run_dse(a, setup, ctxs, os.path.join(a.out, "sweeps", f"dse_kvnand_vs_{base}.json"), "--baseline", base)
         for c in ctxs:
-            paper = PAPER[KVN_CONTEXT_KEYS[c]][0]
-            g = geomean([DB[(m, c)]["speedup_over_baseline"] for m in models])
-            rows.append([base, c, paper, g, g / paper, status(g / paper),
-                         ", ".join(f"{m} {DB[(m, c)]['speedup_over_baseline']:.2f}x" for m in models)])
+            paper, g, per = vs_paper(DB, c)
+            rows.append([base, c, paper, g, g / paper, status(g / paper), per])
     write_csv(os.path.join(a.out, "kvnand_other_baselines.csv"),
               ["baseline", "context", "paper", "geomean", "ratio", "status", "per_model"], rows)
     md.append("### 11d. Other DRAM-equipped IFC designs as the baseline (`ifc dse kvnand --baseline <system>`)\n\n"
@@ -323,19 +329,11 @@ def kvnand_why(a, setup, R, D, md):
               md_table(["baseline", "context", "paper", "geomean", "ours / paper", "status", "per model"], rows))
 
     # Precision: FP16 weights on both sides (the paper's motivation quotes ~1 OPS/Byte at FP16).
-    os.makedirs(os.path.join(a.out, "sweeps"), exist_ok=True)
-    dp = os.path.join(a.out, "sweeps", "dse_kvnand_fp16.json")
-    subprocess.run([a.ifc, "dse", "kvnand", "--models", ",".join(models), "--contexts", ",".join(str(c) for c in ctxs),
-                    "--decode", str(setup["kvnand_decode"]), "--calibration", a.calibration, "--set",
-                    "datatypes.weight_bytes=2", "--json", dp], check=True, stdout=subprocess.DEVNULL)
-    D16 = {(c["model"], c["context"]): c for c in json.load(open(dp))}
+    D16 = run_dse(a, setup, ctxs, os.path.join(a.out, "sweeps", "dse_kvnand_fp16.json"), "--set", "datatypes.weight_bytes=2")
     rows = []
     for c in ctxs:
-        paper = PAPER[KVN_CONTEXT_KEYS[c]][0]
-        g8 = geomean([D[(m, c)]["speedup_over_baseline"] for m in models])
-        g16 = geomean([D16[(m, c)]["speedup_over_baseline"] for m in models])
-        rows.append([c, paper, g8, g16, g16 / paper, status(g16 / paper),
-                     ", ".join(f"{m} {D16[(m, c)]['speedup_over_baseline']:.2f}x ({D16[(m, c)]['best']})" for m in models)])
+        paper, g16, per = vs_paper(D16, c, design=True)
+        rows.append([c, paper, vs_paper(D, c)[1], g16, g16 / paper, status(g16 / paper), per])
     write_csv(os.path.join(a.out, "kvnand_fp16.csv"),
               ["context", "paper", "int8_geomean", "fp16_geomean", "fp16_ratio", "fp16_status", "per_model"], rows)
     md.append("### 11e. Precision: FP16 weights on both sides (`ifc dse kvnand --set datatypes.weight_bytes=2`)\n\n"
