@@ -376,6 +376,21 @@ TEST(KvnandDse, PicksTheFastestDesignThatFits) {
   EXPECT_EQ(cells[1].speedup(), 0);
 }
 
+TEST(KvnandDse, SensitivityKnobsMoveOnlyTheirTerm) {
+  // make reproduce section 11 labels flash.tR_scale = k as "the baseline's weight GEMVs k x slower" and
+  // npu.dram_GBps as the baseline's KV read: check both on dram-ifc (sensing-bound, prefetched dies).
+  const auto c = Calibration::load(kPaths.calibration);
+  const auto m = model("llama-7b");
+  const auto base = Simulator(m, SystemConfig::load("dram-ifc", kPaths.systems_dir), c).decode_token(10240).time;
+  const auto slow = Simulator(m, load_system("dram-ifc", kPaths.systems_dir, {{"flash.tR_scale", "2.5"}}), c).decode_token(10240).time;
+  const auto fast = Simulator(m, load_system("dram-ifc", kPaths.systems_dir, {{"npu.dram_GBps", "400"}}), c).decode_token(10240).time;
+  EXPECT_NEAR(slow.flash_gemv_s, 2.5 * base.flash_gemv_s, 1e-12);
+  EXPECT_DOUBLE_EQ(slow.attention_s, base.attention_s);
+  EXPECT_DOUBLE_EQ(slow.transfer_s, base.transfer_s);
+  EXPECT_DOUBLE_EQ(fast.flash_gemv_s, base.flash_gemv_s);
+  EXPECT_NEAR(fast.attention_s, base.attention_s / 10, 1e-12);  // KV-read bound at 40 and at 400 GB/s
+}
+
 TEST(KvnandDse, SetAppliesToTheBaselineAndEveryDesign) {
   // `ifc dse kvnand --set datatypes.weight_bytes=2`: FP16 weights double every weight GEMV's bytes, so
   // the sensing-bound (prefetched) flash-GEMV term doubles exactly on the baseline and on every design;
