@@ -20,12 +20,8 @@ int main(int argc, char** argv) {
   const auto [out, rows, cols, rbers] =
       bench::parse_gemv_args(argc, argv, {"build/bench/gemv.json", 4096, 11008, {0.0, 1e-5, 1e-4, 1e-3}});
   const bench::Int8Gemv g(rows, cols, 7);
-  nlohmann::json j;
-  j["benchmark"] = "gemv";
-  j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);
-  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  nlohmann::json j = bench::bench_header("gemv", rows, cols, " (LLaMA-7B FFN down_proj)");
   j["ecc_t"] = IFC_RTL_ECC_T;
-  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
   j["corrector_ports"] = IFC_RTL_CORR_PORTS;
   j["engines_per_port"] = IFC_RTL_CORRECTORS;
   j["lanes"] = IFC_RTL_PE_LANES;

@@ -3,7 +3,10 @@
 // the count of silently wrong rows.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -36,6 +39,16 @@ inline GemvArgs parse_gemv_args(int argc, char** argv, GemvArgs d) {
   if (argc > 3) d.cols = uint32_t(std::stoul(argv[3]));
   if (argc > 4) d.rbers = parse_doubles(argv[4]);
   return d;
+}
+
+/// The JSON every GEMV benchmark opens with: its name, the matrix, the core configuration.
+inline nlohmann::json bench_header(const char* name, uint32_t rows, uint32_t cols, const char* what = "") {
+  nlohmann::json j;
+  j["benchmark"] = name;
+  j["matrix"] = fmt::format("{} x {} int8{}", rows, cols, what);
+  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
+  return j;
 }
 
 /// The default die at a fixed RBER (0 means no errors at all, not the die's model), holding `img`.

@@ -20,12 +20,8 @@ int main(int argc, char** argv) {
   const auto [out, rows, cols, rbers] =
       bench::parse_gemv_args(argc, argv, {"build/reliability/slice.json", 64, 4096, {0.0, 1e-4, 1e-3, 1.5e-3, 2e-3, 3e-3}});
   const bench::Int8Gemv g(rows, cols, 9);
-  nlohmann::json j;
-  j["benchmark"] = "rel_slice";
-  j["matrix"] = fmt::format("{} x {} int8", rows, cols);
-  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  nlohmann::json j = bench::bench_header("rel_slice", rows, cols);
   j["read_retry_max"] = IFC_RTL_RETRY_MAX;
-  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
   j["runs"] = nlohmann::json::array();
   uint64_t base_cycles = 0;
   for (double rber : rbers) {
