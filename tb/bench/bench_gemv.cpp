@@ -17,21 +17,11 @@
 using namespace ifc;
 
 int main(int argc, char** argv) {
-  const std::string out = argc > 1 ? argv[1] : "build/bench/gemv.json";
-  const uint32_t rows = argc > 2 ? uint32_t(std::stoul(argv[2])) : 4096;
-  const uint32_t cols = argc > 3 ? uint32_t(std::stoul(argv[3])) : 11008;
-  std::vector<double> rbers = {0.0, 1e-5, 1e-4, 1e-3};
-  if (argc > 4) rbers = bench::parse_doubles(argv[4]);
+  const auto [out, rows, cols, rbers] =
+      bench::parse_gemv_args(argc, argv, {"build/bench/gemv.json", 4096, 11008, {0.0, 1e-5, 1e-4, 1e-3}});
   const bench::Int8Gemv g(rows, cols, 7);
-  const auto& img = g.img;
-  const auto& act = g.act;
-  const auto& ref = g.ref;
-  nlohmann::json j;
-  j["benchmark"] = "gemv";
-  j["matrix"] = fmt::format("{} x {} int8 (LLaMA-7B FFN down_proj)", rows, cols);
-  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  nlohmann::json j = bench::bench_header("gemv", rows, cols, " (LLaMA-7B FFN down_proj)");
   j["ecc_t"] = IFC_RTL_ECC_T;
-  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
   j["corrector_ports"] = IFC_RTL_CORR_PORTS;
   j["engines_per_port"] = IFC_RTL_CORRECTORS;
   j["lanes"] = IFC_RTL_PE_LANES;
@@ -41,18 +31,13 @@ int main(int argc, char** argv) {
              "corrected", "uncorr", "failed", "Mcyc/s", "Mcyc/cpu-s", "exact");
   for (double rber : rbers) {
     for (bool inorder : {false, true}) {
-      nand::NandConfig cfg;  // the default die
-      nand::NandArray nand(cfg);
-      nand.set_fixed_rber(rber);  // RBER 0 means no errors at all (not the die's model)
-      img.install_procedural(nand);
+      const auto nand = bench::die_at_rber(rber, g.img);
       tb::RtlSim<Vifc_core> sim;
       tb::GemvRunOptions o;
       o.inorder = inorder;
       o.progress = true;
-      const auto r = tb::run_gemv(sim, nand, img, act, o);
-      uint64_t mism = 0;
-      for (uint32_t i = 0; i < rows && r.completed; ++i)
-        if (!r.failed[i] && r.values[i] != ref[i]) ++mism;
+      const auto r = tb::run_gemv(sim, *nand, g.img, g.act, o);
+      const uint64_t mism = bench::silent_rows(r, g.ref);
       const bool exact = r.completed && r.gemv_status == 0 && mism == 0;
       fmt::print("{:>8g} {:>12} {:>11.2f}% {:>10} {:>10} {:>8} {:>10.2f} {:>10.2f} {:>8}\n", rber,
                  inorder ? "in-order" : "out-of-order", 100 * r.nand_bw_utilization, r.corrected, r.uncorrectable,

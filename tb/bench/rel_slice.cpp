@@ -17,38 +17,23 @@
 using namespace ifc;
 
 int main(int argc, char** argv) {
-  const std::string out = argc > 1 ? argv[1] : "build/reliability/slice.json";
-  const uint32_t rows = argc > 2 ? uint32_t(std::stoul(argv[2])) : 64;
-  const uint32_t cols = argc > 3 ? uint32_t(std::stoul(argv[3])) : 4096;
-  std::vector<double> rbers = {0.0, 1e-4, 1e-3, 1.5e-3, 2e-3, 3e-3};
-  if (argc > 4) rbers = bench::parse_doubles(argv[4]);
+  const auto [out, rows, cols, rbers] =
+      bench::parse_gemv_args(argc, argv, {"build/reliability/slice.json", 64, 4096, {0.0, 1e-4, 1e-3, 1.5e-3, 2e-3, 3e-3}});
   const bench::Int8Gemv g(rows, cols, 9);
-  const auto& img = g.img;
-  const auto& act = g.act;
-  const auto& ref = g.ref;
-  nlohmann::json j;
-  j["benchmark"] = "rel_slice";
-  j["matrix"] = fmt::format("{} x {} int8", rows, cols);
-  j["core_config"] = IFC_CORE_CONFIG_PATH;
+  nlohmann::json j = bench::bench_header("rel_slice", rows, cols);
   j["read_retry_max"] = IFC_RTL_RETRY_MAX;
-  j["segment_crc"] = IFC_RTL_SEG_CRC != 0;
   j["runs"] = nlohmann::json::array();
   uint64_t base_cycles = 0;
   for (double rber : rbers) {
-    nand::NandConfig cfg;  // the default die
-    nand::NandArray nand(cfg);
-    nand.set_fixed_rber(rber);
-    img.install_procedural(nand);
+    const auto nand = bench::die_at_rber(rber, g.img);
     tb::RtlSim<Vifc_core> sim;
     tb::GemvRunOptions o;
     o.seed = 3;
     o.max_cycles = 50000000;  // retries serialise tR each: far above the size-derived bound; the watchdog ends a hang
-    const auto r = tb::run_gemv(sim, nand, img, act, o);
-    uint64_t silent = 0;
-    for (uint32_t i = 0; r.completed && i < rows; ++i)
-      if (!r.failed[i] && r.values[i] != ref[i]) ++silent;
+    const auto r = tb::run_gemv(sim, *nand, g.img, g.act, o);
+    const uint64_t silent = bench::silent_rows(r, g.ref);
     if (base_cycles == 0) base_cycles = r.cycles;
-    const uint64_t segs = uint64_t(rows) * img.segs_per_row();
+    const uint64_t segs = uint64_t(rows) * g.img.segs_per_row();
     fmt::print("RBER {:8.1e}: {} segs: clean {} corrected {} unc {} | retry reads {} recovered {} exhausted {} | "
                "failed rows {} silent {} | cycles {} ({:.2f}x), NAND utilization {:.3f}{}\n",
                rber, segs, r.clean, r.corrected, r.uncorrectable, r.retry_reads, r.retry_recovered, r.retry_exhausted,

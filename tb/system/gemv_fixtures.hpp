@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/core_driver.hpp"
+#include "common/seed.hpp"
 
 namespace ifc::tb {
 
@@ -50,14 +51,24 @@ inline nand::NandConfig fast_die(uint64_t seed) {
 constexpr uint32_t kTwoSegs = 2 * IFC_RTL_SEG_PAYLOAD_BYTES;
 
 /// An INT8 GEMV (rows x k, 2 segments per row at k = kTwoSegs) installed in a fast die, for tests
-/// that damage one segment on purpose.
+/// that damage one segment on purpose: the setup they share (seed, generator, inputs, die,
+/// reference, run).
 struct DamagedGemv {
+  uint64_t seed;
+  std::mt19937_64 rng;  ///< the test's generator, after the inputs were drawn from it
   model::ActVector act;
   nand::NandArray nand;
   model::WeightImage img;
-  DamagedGemv(uint64_t seed, std::mt19937_64& rng, uint32_t rows, uint32_t k)
-      : nand(fast_die(seed)), img(make_image(rng, rows, k, act)) {
+  /// The seed of `test` (printed; IFC_SEED overrides it, common/seed.hpp), default `default_seed`.
+  DamagedGemv(const char* test, uint64_t default_seed, uint32_t rows, uint32_t k = kTwoSegs)
+      : DamagedGemv(test_seed(test, default_seed), rows, k) {}
+  DamagedGemv(uint64_t s, uint32_t rows, uint32_t k)
+      : seed(s), rng(s), nand(fast_die(s)), img(make_image(rng, rows, k, act)) {
     img.install_procedural(nand);
+  }
+  std::vector<uint32_t> reference() const { return model::reference_gemv(img, act, IFC_RTL_PE_MACS); }
+  GemvRunResult run(RtlSim<Vifc_core>& sim, const GemvRunOptions& o = GemvRunOptions{}) {
+    return run_gemv(sim, nand, img, act, o);
   }
   static model::WeightImage make_image(std::mt19937_64& rng, uint32_t rows, uint32_t k, model::ActVector& act) {
     std::vector<uint8_t> w;
@@ -80,5 +91,15 @@ struct DamagedGemv {
     }
   }
 };
+
+/// Every row of a completed GEMV except `bad` equals the reference.
+inline void expect_rows_exact_except(const GemvRunResult& r, const std::vector<uint32_t>& ref, uint32_t bad) {
+  ASSERT_TRUE(r.completed);
+  for (uint32_t i = 0; i < ref.size(); ++i) {
+    if (i != bad) {
+      EXPECT_EQ(r.values[i], ref[i]) << "row " << i;
+    }
+  }
+}
 
 }  // namespace ifc::tb

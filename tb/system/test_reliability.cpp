@@ -43,13 +43,11 @@ TEST_F(Reliability, ReadRetryRecoversUncorrectableSegmentsBitExact) {
   if (IFC_RTL_RETRY_MAX < 3) GTEST_SKIP() << "needs read_retry_max >= 3";
   // RBER 4e-3: about 45% of the 272 B codewords hold more than t = 8 errors at step 0; each retry
   // step halves the RBER (configs/nand/default.json), so step 1 leaves ~3.5% and step 2 ~0.05%.
-  const uint64_t seed = test_seed("retry_recovers", 21);
-  std::mt19937_64 rng(seed);
   const uint32_t rows = 64;
-  DamagedGemv d(seed, rng, rows, kTwoSegs);
+  DamagedGemv d("retry_recovers", 21, rows);
   d.nand.set_fixed_rber(4e-3);
-  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
-  const auto r = run_gemv(sim(), d.nand, d.img, d.act, GemvRunOptions{});
+  const auto ref = d.reference();
+  const auto r = d.run(sim());
   EXPECT_EQ(check_rows(r, ref), 0u) << "a row failed although retries were left";
   EXPECT_EQ(r.gemv_status, 0);
   EXPECT_GT(r.retry_reads, 10u);
@@ -63,17 +61,14 @@ TEST_F(Reliability, ReadRetryRecoversUncorrectableSegmentsBitExact) {
 }
 
 TEST_F(Reliability, StuckBitsWithinTheCorrectionLimitAreCorrected) {
-  const uint64_t seed = test_seed("stuck_bits", 22);
-  std::mt19937_64 rng(seed);
-  const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, kTwoSegs);
+  DamagedGemv d("stuck_bits", 22, 10);
   std::vector<uint32_t> bits;
-  for (unsigned i = 0; i < IFC_RTL_ECC_T; ++i) bits.push_back(uint32_t(rng() % 2176));
+  for (unsigned i = 0; i < IFC_RTL_ECC_T; ++i) bits.push_back(uint32_t(d.rng() % 2176));
   std::sort(bits.begin(), bits.end());
   bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
   d.invert_stream_bits(5, bits);
-  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
-  const auto r = run_gemv(sim(), d.nand, d.img, d.act, GemvRunOptions{});
+  const auto ref = d.reference();
+  const auto r = d.run(sim());
   EXPECT_EQ(check_rows(r, ref), 0u);
   EXPECT_EQ(r.corrected, 1u);
   EXPECT_EQ(r.retry_reads, 0u);
@@ -82,16 +77,13 @@ TEST_F(Reliability, StuckBitsWithinTheCorrectionLimitAreCorrected) {
 TEST_F(Reliability, BurstFillingAWholeSegmentFailsOnlyItsRowAfterEveryRetry) {
   // Every bit of segment g = 7 (row 3, slice 1; payload and slot) reads inverted on every read at
   // every read level (stuck): no retry can help, so the row fails after RetryMax re-reads.
-  const uint64_t seed = test_seed("burst", 23);
-  std::mt19937_64 rng(seed);
-  const uint32_t rows = 10;
-  DamagedGemv d(seed, rng, rows, kTwoSegs);
+  DamagedGemv d("burst", 23, 10);
   const auto fmt = rtl_segment_format();
   std::vector<uint32_t> bits((fmt.payload_bytes + fmt.slot_bytes) * 8);
   for (uint32_t i = 0; i < bits.size(); ++i) bits[i] = i;
   d.invert_stream_bits(7, bits);
-  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
-  const auto r = run_gemv(sim(), d.nand, d.img, d.act, GemvRunOptions{});
+  const auto ref = d.reference();
+  const auto r = d.run(sim());
   check_rows(r, ref);
   EXPECT_EQ(r.gemv_status, 0);
   EXPECT_EQ(r.failed_rows, std::vector<uint32_t>{3});
@@ -103,14 +95,13 @@ TEST_F(Reliability, BurstFillingAWholeSegmentFailsOnlyItsRowAfterEveryRetry) {
 /// A GEMV on a die whose commands stop answering from command `hang_from` on: the watchdog turns
 /// it into error WATCHDOG, the core is idle again, and the same GEMV then runs bit-exact.
 void hung_nand_case(RtlSim<Vifc_core>& sim, uint64_t seed, uint32_t rows, uint64_t hang_from, bool damage) {
-  std::mt19937_64 rng(seed);
-  DamagedGemv d(seed, rng, rows, kTwoSegs);
+  DamagedGemv d(seed, rows, kTwoSegs);
   if (damage) {  // segment 7 uncorrectable: its retry reads are the commands that hang
     std::vector<uint32_t> bits;
     for (unsigned i = 0; i < 3 * IFC_RTL_ECC_T; ++i) bits.push_back(17 * i + 3);
     d.invert_stream_bits(7, bits);
   }
-  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
+  const auto ref = d.reference();
   CoreDriver drv(sim, seed);
   NandCosim<Vifc_core> cosim(sim, d.nand, rtl_cosim_params());
   sim.reset();
@@ -182,12 +173,11 @@ TEST_F(Reliability, PageBufferSramFlipsInFlightAreCorrectedNeverSilent) {
   // in flight: every 64 cycles one random bit of one random plane's latch flips. The latches sit
   // before the ECC checker, so a flip in live data is a bit error like the array's own: corrected
   // (or, past t, the row fails). Never silently wrong.
-  const uint64_t seed = test_seed("sram_flips", 27);
-  std::mt19937_64 rng(seed);
   const uint32_t rows = 512;  // 1024 segments = 4 multi-plane pages
-  DamagedGemv d(seed, rng, rows, kTwoSegs);
-  const auto ref = model::reference_gemv(d.img, d.act, IFC_RTL_PE_MACS);
-  CoreDriver drv(sim(), seed);
+  DamagedGemv d("sram_flips", 27, rows);
+  auto& rng = d.rng;
+  const auto ref = d.reference();
+  CoreDriver drv(sim(), d.seed);
   NandCosim<Vifc_core> cosim(sim(), d.nand, rtl_cosim_params());
   sim().reset();
   const auto srams = find_srams(sim().ctx(), "u_page_buffer.u_latch");
