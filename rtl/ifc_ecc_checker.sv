@@ -56,18 +56,38 @@ module ifc_ecc_checker #(
   assign in_ready_o = !out_valid_q || out_ready_i;
   assign fire       = in_valid_i && in_ready_o;
 
-  // Parallel LFSR (division form): r <- (r * x + b) mod g for each stream bit b, first bit first.
-  // Both are used only with an accepted beat: operand isolation on in_valid_i (no switching, and no
-  // simulation cost, while the plane has no beat).
+  // Parallel LFSR (division form): r <- (r * x + b) mod g for each of the BondW stream bits b,
+  // first bit first, as one GF(2)-linear step per beat. With D(x) = sum_i b_i x^(BondW-1-i) (the
+  // beat, first bit highest) and r = r_hi x^(ParityBits-BondW) + r_lo:
+  //   r' = (r x^BondW + D) mod g = (r_lo x^BondW + D) + (r_hi x^ParityBits mod g),
+  // the first term a plain shift (no reduction: its degree is below ParityBits) and the second the
+  // sum of the constant columns x^(ParityBits+j) mod g (FoldCols, j = 0..BondW-1) selected by the
+  // bits of r_hi: one XOR tree per remainder bit in hardware, BondW wide word operations in
+  // simulation (the bit-serial form costs BondW dependent steps). Both are used only with an
+  // accepted beat: operand isolation on in_valid_i (no switching, and no simulation cost, while
+  // the plane has no beat).
+  function automatic logic [BondW*ParityBits-1:0] fold_cols();
+    logic [ParityBits-1:0]       c;
+    logic [BondW*ParityBits-1:0] cols;
+    c = GenPoly[ParityBits-1:0];                                      // x^ParityBits mod g
+    for (int j = 0; j < BondW; j++) begin
+      cols[j*ParityBits +: ParityBits] = c;
+      c = c[ParityBits-1] ? ({c[ParityBits-2:0], 1'b0} ^ GenPoly[ParityBits-1:0])
+                          : {c[ParityBits-2:0], 1'b0};                // x^(ParityBits+j+1) mod g
+    end
+    fold_cols = cols;
+  endfunction
+  localparam logic [BondW*ParityBits-1:0] FoldCols = fold_cols();
+
+  logic [BondW-1:0] beat_rev;
   always_comb begin
     rem_next = rem_q;
+    beat_rev = '0;
     if (in_valid_i) begin
-      for (int i = 0; i < BondW; i++) begin
-        if (rem_next[ParityBits-1]) begin
-          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]} ^ GenPoly[ParityBits-1:0];
-        end else begin
-          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]};
-        end
+      for (int i = 0; i < BondW; i++) beat_rev[i] = in_data_i[BondW-1-i];
+      rem_next = (rem_q << BondW) | ParityBits'(beat_rev);
+      for (int j = 0; j < BondW; j++) begin
+        rem_next = rem_next ^ (FoldCols[j*ParityBits +: ParityBits] & {ParityBits{rem_q[ParityBits-BondW+j]}});
       end
     end
   end
@@ -75,11 +95,7 @@ module ifc_ecc_checker #(
   // Zero-bit count of the segment (erased-page detection).
   always_comb begin
     zeros_next = zeros_q;
-    if (in_valid_i) begin
-      for (int i = 0; i < BondW; i++) begin
-        zeros_next = zeros_next + ZeroW'(!in_data_i[i]);
-      end
-    end
+    if (in_valid_i) zeros_next = zeros_q + ZeroW'($countones(~in_data_i));
   end
 
   always_comb begin
@@ -128,6 +144,7 @@ module ifc_ecc_checker #(
 
   // Assertions
   `IFC_ASSERT_INIT(GenPolyMonic_A, GenPoly[ParityBits] && GenPoly[0])
+  `IFC_ASSERT_INIT(BondFits_A, BondW <= ParityBits)
   `IFC_ASSERT_STABLE(InStable_A, in_valid_i, in_ready_o, {in_data_i, in_last_i, in_side_i})
   `IFC_ASSERT_STABLE(OutStable_A, out_valid_o, out_ready_i,
                      {out_data_o, out_last_o, out_side_o, out_dirty_o, out_erased_o, out_rem_o})
