@@ -60,34 +60,44 @@ module ifc_ecc_checker #(
   // first bit first, as one GF(2)-linear step per beat. With D(x) = sum_i b_i x^(BondW-1-i) (the
   // beat, first bit highest) and r = r_hi x^(ParityBits-BondW) + r_lo:
   //   r' = (r x^BondW + D) mod g = (r_lo x^BondW + D) + (r_hi x^ParityBits mod g),
-  // the first term a plain shift (no reduction: its degree is below ParityBits) and the second the
-  // sum of the constant columns x^(ParityBits+j) mod g (FoldCols, j = 0..BondW-1) selected by the
-  // bits of r_hi: one XOR tree per remainder bit in hardware, BondW wide word operations in
-  // simulation (the bit-serial form costs BondW dependent steps). Both are used only with an
-  // accepted beat: operand isolation on in_valid_i (no switching, and no simulation cost, while
-  // the plane has no beat).
-  function automatic logic [BondW*ParityBits-1:0] fold_cols();
+  // the first term a plain shift (no reduction: its degree is below ParityBits) and the second a
+  // constant ParityBits x BondW matrix (FoldRows: row k holds coefficient k of x^(ParityBits+j)
+  // mod g in bit j), one XOR tree per remainder bit (the parity of r_hi under its row). In
+  // simulation that is ParityBits word AND + parity operations instead of BondW dependent steps
+  // (the rows are looped in blocks of 32 so Verilator unrolls them). Both are used only with an
+  // accepted beat: operand isolation on in_valid_i (no switching, and no simulation cost, while the
+  // plane has no beat).
+  function automatic logic [ParityBits*BondW-1:0] fold_rows();
     logic [ParityBits-1:0]       c;
-    logic [BondW*ParityBits-1:0] cols;
-    c = GenPoly[ParityBits-1:0];                                      // x^ParityBits mod g
+    logic [ParityBits*BondW-1:0] rows;
+    rows = '0;
+    c    = GenPoly[ParityBits-1:0];                                   // x^ParityBits mod g
     for (int j = 0; j < BondW; j++) begin
-      cols[j*ParityBits +: ParityBits] = c;
+      for (int k = 0; k < ParityBits; k++) rows[k*BondW + j] = c[k];
       c = c[ParityBits-1] ? ({c[ParityBits-2:0], 1'b0} ^ GenPoly[ParityBits-1:0])
                           : {c[ParityBits-2:0], 1'b0};                // x^(ParityBits+j+1) mod g
     end
-    fold_cols = cols;
+    fold_rows = rows;
   endfunction
-  localparam logic [BondW*ParityBits-1:0] FoldCols = fold_cols();
+  localparam logic [ParityBits*BondW-1:0] FoldRows = fold_rows();
+  localparam int unsigned RowBlocks = (ParityBits + 31) / 32;         // loops of <= 32 rows unroll
 
-  logic [BondW-1:0] beat_rev;
+  logic [BondW-1:0]      beat_rev, rem_hi;
+  logic [ParityBits-1:0] rem_shift;
+  assign rem_hi    = rem_q[ParityBits-1 -: BondW];
   always_comb begin
-    rem_next = rem_q;
-    beat_rev = '0;
+    rem_next  = rem_q;
+    beat_rev  = '0;
+    rem_shift = '0;
     if (in_valid_i) begin
       for (int i = 0; i < BondW; i++) beat_rev[i] = in_data_i[BondW-1-i];
-      rem_next = (rem_q << BondW) | ParityBits'(beat_rev);
-      for (int j = 0; j < BondW; j++) begin
-        rem_next = rem_next ^ (FoldCols[j*ParityBits +: ParityBits] & {ParityBits{rem_q[ParityBits-BondW+j]}});
+      rem_shift = (rem_q << BondW) | ParityBits'(beat_rev);
+      for (int h = 0; h < RowBlocks; h++) begin
+        for (int kk = 0; kk < 32; kk++) begin
+          if (h * 32 + kk < ParityBits) begin
+            rem_next[h*32 + kk] = rem_shift[h*32 + kk] ^ (^(rem_hi & FoldRows[(h*32 + kk)*BondW +: BondW]));
+          end
+        end
       end
     end
   end
