@@ -367,10 +367,23 @@ module ifc_dispatch #(
       end
     end
 
+  end
+
+  // clear_i zeroes the GEMV's counters. It is applied here, not in the next-state block above:
+  // clear_i comes combinationally from the host command port, and a block that reads a top-level
+  // input is evaluated once more on every input change in simulation (the next-state block is one
+  // of the core's largest).
+  logic [31:0] next_g_c, c_clean_c, c_erased_c, c_corr_c, c_unc_c, c_rerr_c;
+  logic [31:0] s_win_c, s_lane_c, s_corr_c, s_ord_c, c_rec_c, c_exh_c;
+  logic        wait_corr_c;
+  always_comb begin
+    next_g_c = next_g_d; c_clean_c = c_clean_d; c_erased_c = c_erased_d; c_corr_c = c_corr_d;
+    c_unc_c = c_unc_d; c_rerr_c = c_rerr_d; s_win_c = s_win_d; s_lane_c = s_lane_d; s_corr_c = s_corr_d;
+    s_ord_c = s_ord_d; wait_corr_c = wait_corr_d; c_rec_c = c_rec_d; c_exh_c = c_exh_d;
     if (clear_i) begin
-      next_g_d = '0; c_clean_d = '0; c_erased_d = '0; c_corr_d = '0; c_unc_d = '0; c_rerr_d = '0;
-      s_win_d = '0; s_lane_d = '0; s_corr_d = '0; s_ord_d = '0; wait_corr_d = 1'b0;
-      c_rec_d = '0; c_exh_d = '0;
+      next_g_c = '0; c_clean_c = '0; c_erased_c = '0; c_corr_c = '0; c_unc_c = '0; c_rerr_c = '0;
+      s_win_c = '0; s_lane_c = '0; s_corr_c = '0; s_ord_c = '0; wait_corr_c = 1'b0;
+      c_rec_c = '0; c_exh_c = '0;
     end
   end
 
@@ -420,11 +433,11 @@ module ifc_dispatch #(
       rv_q <= 1'b0; resv_q <= '0; c_rec_q <= '0; c_exh_q <= '0;
     end else begin
       dv_q <= dv_d;
-      st_q <= st_d; cnt_q <= cnt_d; lbusy_q <= lbusy_d; cbusy_q <= cbusy_d; fv_q <= fv_d; next_g_q <= next_g_d;
-      c_clean_q <= c_clean_d; c_erased_q <= c_erased_d; c_corr_q <= c_corr_d; c_unc_q <= c_unc_d;
-      c_rerr_q <= c_rerr_d; s_win_q <= s_win_d; s_lane_q <= s_lane_d; s_corr_q <= s_corr_d;
-      s_ord_q <= s_ord_d; wait_corr_q <= wait_corr_d;
-      rv_q <= rv_d; resv_q <= resv_d; c_rec_q <= c_rec_d; c_exh_q <= c_exh_d;
+      st_q <= st_d; cnt_q <= cnt_d; lbusy_q <= lbusy_d; cbusy_q <= cbusy_d; fv_q <= fv_d; next_g_q <= next_g_c;
+      c_clean_q <= c_clean_c; c_erased_q <= c_erased_c; c_corr_q <= c_corr_c; c_unc_q <= c_unc_c;
+      c_rerr_q <= c_rerr_c; s_win_q <= s_win_c; s_lane_q <= s_lane_c; s_corr_q <= s_corr_c;
+      s_ord_q <= s_ord_c; wait_corr_q <= wait_corr_c;
+      rv_q <= rv_d; resv_q <= resv_d; c_rec_q <= c_rec_c; c_exh_q <= c_exh_c;
     end
   end
   always_ff @(posedge clk_i) begin

@@ -56,17 +56,47 @@ module ifc_ecc_checker #(
   assign in_ready_o = !out_valid_q || out_ready_i;
   assign fire       = in_valid_i && in_ready_o;
 
-  // Parallel LFSR (division form): r <- (r * x + b) mod g for each stream bit b, first bit first.
-  // Both are used only with an accepted beat: operand isolation on in_valid_i (no switching, and no
-  // simulation cost, while the plane has no beat).
+  // Parallel LFSR (division form): r <- (r * x + b) mod g for each of the BondW stream bits b,
+  // first bit first, as one GF(2)-linear step per beat. With D(x) = sum_i b_i x^(BondW-1-i) (the
+  // beat, first bit highest) and r = r_hi x^(ParityBits-BondW) + r_lo:
+  //   r' = (r x^BondW + D) mod g = (r_lo x^BondW + D) + (r_hi x^ParityBits mod g),
+  // the first term a plain shift (no reduction: its degree is below ParityBits) and the second a
+  // constant ParityBits x BondW matrix (FoldRows: row k holds coefficient k of x^(ParityBits+j)
+  // mod g in bit j), one XOR tree per remainder bit (the parity of r_hi under its row). In
+  // simulation that is ParityBits word AND + parity operations instead of BondW dependent steps
+  // (the rows are looped in blocks of 32 so Verilator unrolls them). Both are used only with an
+  // accepted beat: operand isolation on in_valid_i (no switching, and no simulation cost, while the
+  // plane has no beat).
+  function automatic logic [ParityBits*BondW-1:0] fold_rows();
+    logic [ParityBits-1:0]       c;
+    logic [ParityBits*BondW-1:0] rows;
+    rows = '0;
+    c    = GenPoly[ParityBits-1:0];                                   // x^ParityBits mod g
+    for (int j = 0; j < BondW; j++) begin
+      for (int k = 0; k < ParityBits; k++) rows[k*BondW + j] = c[k];
+      c = c[ParityBits-1] ? ({c[ParityBits-2:0], 1'b0} ^ GenPoly[ParityBits-1:0])
+                          : {c[ParityBits-2:0], 1'b0};                // x^(ParityBits+j+1) mod g
+    end
+    fold_rows = rows;
+  endfunction
+  localparam logic [ParityBits*BondW-1:0] FoldRows = fold_rows();
+  localparam int unsigned RowBlocks = (ParityBits + 31) / 32;         // loops of <= 32 rows unroll
+
+  logic [BondW-1:0]      beat_rev, rem_hi;
+  logic [ParityBits-1:0] rem_shift;
+  assign rem_hi    = rem_q[ParityBits-1 -: BondW];
   always_comb begin
-    rem_next = rem_q;
+    rem_next  = rem_q;
+    beat_rev  = '0;
+    rem_shift = '0;
     if (in_valid_i) begin
-      for (int i = 0; i < BondW; i++) begin
-        if (rem_next[ParityBits-1]) begin
-          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]} ^ GenPoly[ParityBits-1:0];
-        end else begin
-          rem_next = {rem_next[ParityBits-2:0], in_data_i[i]};
+      for (int i = 0; i < BondW; i++) beat_rev[i] = in_data_i[BondW-1-i];
+      rem_shift = (rem_q << BondW) | ParityBits'(beat_rev);
+      for (int h = 0; h < RowBlocks; h++) begin
+        for (int kk = 0; kk < 32; kk++) begin
+          if (h * 32 + kk < ParityBits) begin
+            rem_next[h*32 + kk] = rem_shift[h*32 + kk] ^ (^(rem_hi & FoldRows[(h*32 + kk)*BondW +: BondW]));
+          end
         end
       end
     end
@@ -75,11 +105,7 @@ module ifc_ecc_checker #(
   // Zero-bit count of the segment (erased-page detection).
   always_comb begin
     zeros_next = zeros_q;
-    if (in_valid_i) begin
-      for (int i = 0; i < BondW; i++) begin
-        zeros_next = zeros_next + ZeroW'(!in_data_i[i]);
-      end
-    end
+    if (in_valid_i) zeros_next = zeros_q + ZeroW'($countones(~in_data_i));
   end
 
   always_comb begin
@@ -128,6 +154,7 @@ module ifc_ecc_checker #(
 
   // Assertions
   `IFC_ASSERT_INIT(GenPolyMonic_A, GenPoly[ParityBits] && GenPoly[0])
+  `IFC_ASSERT_INIT(BondFits_A, BondW <= ParityBits)
   `IFC_ASSERT_STABLE(InStable_A, in_valid_i, in_ready_o, {in_data_i, in_last_i, in_side_i})
   `IFC_ASSERT_STABLE(OutStable_A, out_valid_o, out_ready_i,
                      {out_data_o, out_last_o, out_side_o, out_dirty_o, out_erased_o, out_rem_o})

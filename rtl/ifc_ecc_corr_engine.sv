@@ -212,6 +212,68 @@ module ifc_ecc_corr_engine #(
   // by two entries. Before the BM, S_j is at k = 2T-j.
 
   // ---------------------------------------------------------------------------------------------
+  // Constant tables of the datapaths below, one entry per loop index (the loops unroll, so every
+  // entry is selected by a constant: the tables fold into the XOR networks).
+  // ---------------------------------------------------------------------------------------------
+  // Columns of x -> alpha^(j p) x for j = 1..T (entry j-1).
+  function automatic logic [T*M*M-1:0] gf_cols_pos(input int unsigned p);
+    logic [T*M*M-1:0] c;
+    for (int j = 1; j <= T; j++) c[(j-1)*M*M +: M*M] = gf_cols_mul((j * p) % N);
+    gf_cols_pos = c;
+  endfunction
+
+  // Rows of a T-term map given by its columns (gf_cols_pos): row k, bit (j-1)*M + i = coefficient k
+  // of the image of z^i in term j (entry k at [k*T*M +: T*M]).
+  function automatic logic [M*T*M-1:0] gf_rows(input logic [T*M*M-1:0] cols);
+    logic [M*T*M-1:0] r;
+    for (int k = 0; k < M; k++) begin
+      for (int t = 0; t < T * M; t++) r[k*T*M + t] = cols[(t / M)*M*M + (t % M)*M + k];
+    end
+    gf_rows = r;
+  endfunction
+
+  // Horner step of the odd S_J, J = 2jj+1 (entry jj): x -> alpha^(J SyndPar) x and the chunk map.
+  function automatic logic [T*M*M-1:0] synd_step_cols();
+    logic [T*M*M-1:0] c;
+    for (int jj = 0; jj < T; jj++) c[jj*M*M +: M*M] = gf_cols_mul(((2 * jj + 1) * SyndPar) % N);
+    synd_step_cols = c;
+  endfunction
+  function automatic logic [T*SyndPar*M-1:0] synd_chunk_cols();
+    logic [T*SyndPar*M-1:0] c;
+    for (int jj = 0; jj < T; jj++) c[jj*SyndPar*M +: SyndPar*M] = gf_cols_chunk(2 * jj + 1);
+    synd_chunk_cols = c;
+  endfunction
+  // Even S_J, J = 2jj+2 (entry jj): the Frobenius power x -> x^(J/O) of S_O, O the odd part of J,
+  // and the position 2T-O of S_O in Q (16 bits per entry).
+  function automatic logic [T*M*M-1:0] even_frob_cols();
+    logic [T*M*M-1:0] c;
+    for (int jj = 0; jj < T; jj++) c[jj*M*M +: M*M] = gf_cols_frob((2 * jj + 2) / odd_part(2 * jj + 2));
+    even_frob_cols = c;
+  endfunction
+  function automatic logic [T*16-1:0] even_src();
+    logic [T*16-1:0] c;
+    for (int jj = 0; jj < T; jj++) c[jj*16 +: 16] = 16'(2 * T - odd_part(2 * jj + 2));
+    even_src = c;
+  endfunction
+  // Chien: x -> alpha^(j ChienPar) x for j = 1..T (entry j-1), the next group's terms.
+  function automatic logic [T*M*M-1:0] chien_next_cols();
+    logic [T*M*M-1:0] c;
+    for (int j = 1; j <= T; j++) c[(j-1)*M*M +: M*M] = gf_cols_mul((j * ChienPar) % N);
+    chien_next_cols = c;
+  endfunction
+  localparam logic [T*M*M-1:0]       SyndStepCols  = synd_step_cols();
+  localparam logic [T*SyndPar*M-1:0] SyndChunkCols = synd_chunk_cols();
+  localparam logic [T*M*M-1:0]       EvenFrobCols  = even_frob_cols();
+  localparam logic [T*16-1:0]        EvenSrc       = even_src();
+  localparam logic [T*M*M-1:0]       ChienNextCols = chien_next_cols();
+
+  // Operand isolation: each datapath below only switches in the states that use its result (and is
+  // 0 otherwise). In silicon this saves the engine's switching power while it waits; in simulation
+  // it makes an idle engine cost almost nothing: each datapath is one block behind one state test
+  // (Verilator evaluates every combinational block on every clock edge, but the guarded logic only
+  // when the guard holds).
+
+  // ---------------------------------------------------------------------------------------------
   // Syndromes: Horner step for the odd S_j, Frobenius maps for the even ones
   // ---------------------------------------------------------------------------------------------
   logic [T*M-1:0] synd_odd_next;   // entry jj: S_(2jj+1) after this Horner step
@@ -219,32 +281,23 @@ module ifc_ecc_corr_engine #(
   logic [SyndPar-1:0] rem_chunk;
   assign rem_chunk = rem_q[RemPadW-1 -: SyndPar];
 
-  // Operand isolation: each datapath below only switches in the states that use its result (and is
-  // 0 otherwise). In silicon this saves the engine's switching power while it waits; in simulation
-  // it makes an idle engine cost almost nothing (Verilator evaluates the guarded logic only when
-  // the guard holds).
-  for (genvar jj = 0; jj < T; jj++) begin : g_synd
-    localparam int unsigned J = 2 * jj + 1;
-    localparam logic [M*M-1:0]       StepCols  = gf_cols_mul((J * SyndPar) % N);
-    localparam logic [SyndPar*M-1:0] ChunkCols = gf_cols_chunk(J);
-    logic [M-1:0] v;
-    always_comb begin
-      v = '0;
-      if (st_q == StSynd) v = gf_lin(q_q[(2*T-J)*M +: M], StepCols) ^ gf_lin_chunk(rem_chunk, ChunkCols);
+  always_comb begin
+    synd_odd_next = '0;
+    if (st_q == StSynd) begin
+      for (int jj = 0; jj < T; jj++) begin
+        synd_odd_next[jj*M +: M] = gf_lin(q_q[(2*T-1-2*jj)*M +: M], SyndStepCols[jj*M*M +: M*M]) ^
+                                   gf_lin_chunk(rem_chunk, SyndChunkCols[jj*SyndPar*M +: SyndPar*M]);
+      end
     end
-    assign synd_odd_next[jj*M +: M] = v;
   end
 
-  for (genvar jj = 0; jj < T; jj++) begin : g_even
-    localparam int unsigned J = 2 * jj + 2;
-    localparam int unsigned O = odd_part(J);
-    localparam logic [M*M-1:0] FrobCols = gf_cols_frob(J / O);
-    logic [M-1:0] v;
-    always_comb begin
-      v = '0;
-      if (st_q == StEven) v = gf_lin(q_q[(2*T-O)*M +: M], FrobCols);
+  always_comb begin
+    synd_even = '0;
+    if (st_q == StEven) begin
+      for (int jj = 0; jj < T; jj++) begin
+        synd_even[jj*M +: M] = gf_lin(q_q[EvenSrc[jj*16 +: 16]*M +: M], EvenFrobCols[jj*M*M +: M*M]);
+      end
     end
-    assign synd_even[jj*M +: M] = v;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -258,7 +311,8 @@ module ifc_ecc_corr_engine #(
   assign bm_active = (st_q == StBmD) || (st_q == StBmU) || (st_q == StChk);
 
   always_comb begin
-    a_op = '0;
+    a_op  = '0;
+    mul_a = '0;
     if (bm_active) begin
       for (int i = 0; i <= T; i++) begin
         if (st_q == StBmD) begin
@@ -268,25 +322,15 @@ module ifc_ecc_corr_engine #(
         end else begin
           a_op[i*M +: M] = gamma_q;
         end
+        mul_a[i*M +: M] = gf_mul(a_op[i*M +: M], lam_q[i*M +: M]);
       end
     end
   end
-  for (genvar i = 0; i <= T; i++) begin : g_mul_a
-    logic [M-1:0] v;
-    always_comb begin
-      v = '0;
-      if (bm_active) v = gf_mul(a_op[i*M +: M], lam_q[i*M +: M]);
+  always_comb begin
+    mul_b = '0;
+    if (st_q == StBmU) begin
+      for (int i = 1; i <= T; i++) mul_b[i*M +: M] = gf_mul(delta_q, b_q[(i-1)*M +: M]);
     end
-    assign mul_a[i*M +: M] = v;
-  end
-  assign mul_b[M-1:0] = '0;
-  for (genvar i = 1; i <= T; i++) begin : g_mul_b
-    logic [M-1:0] v;
-    always_comb begin
-      v = '0;
-      if (st_q == StBmU) v = gf_mul(delta_q, b_q[(i-1)*M +: M]);
-    end
-    assign mul_b[i*M +: M] = v;
   end
 
   // delta is used in StBmD only, deg(lambda) in StChk only (operand isolation, as above).
@@ -319,34 +363,35 @@ module ifc_ecc_corr_engine #(
   logic [T*M-1:0]      ch_next;                // entry j-1: term_j * alpha^(j ChienPar)
   assign ch_active = (st_q == StChien);
 
-  // Columns of x -> alpha^(j p) x for j = 1..T (entry j-1).
-  function automatic logic [T*M*M-1:0] gf_cols_pos(input int unsigned p);
-    logic [T*M*M-1:0] c;
-    for (int j = 1; j <= T; j++) c[(j-1)*M*M +: M*M] = gf_cols_mul((j * p) % N);
-    gf_cols_pos = c;
-  endfunction
+  // The terms lambda_1..T as one vector (0 outside the Chien phase).
+  logic [T*M-1:0] ch_terms;
+  assign ch_terms = ch_active ? lam_q[(T+1)*M-1:M] : '0;
 
+  // Position p: bit k of sum_j term_j * alpha^(j p) is the parity of the terms under row k of that
+  // constant map (Rows, from the columns gf_cols_pos(p)): one XOR tree per bit in hardware, M word
+  // AND + parity operations in simulation.
   for (genvar p = 0; p < ChienPar; p++) begin : g_pos
-    localparam logic [T*M*M-1:0] Cols = gf_cols_pos(p);
+    localparam logic [M*T*M-1:0] Rows = gf_rows(gf_cols_pos(p));
     logic [M-1:0] sum;
+    logic         zero;
     always_comb begin
-      sum = '0;
+      sum  = '0;
+      zero = 1'b0;
       if (ch_active) begin
-        sum = lam_q[M-1:0];
-        for (int j = 1; j <= T; j++) sum = sum ^ gf_lin(lam_q[j*M +: M], Cols[(j-1)*M*M +: M*M]);
+        for (int k = 0; k < M; k++) sum[k] = lam_q[k] ^ (^(ch_terms & Rows[k*T*M +: T*M]));
+        zero = (sum == '0);
       end
     end
-    assign ch_zero[p] = (sum == '0);
+    assign ch_zero[p] = zero;
   end
 
-  for (genvar j = 1; j <= T; j++) begin : g_next
-    localparam logic [M*M-1:0] Cols = gf_cols_mul((j * ChienPar) % N);
-    logic [M-1:0] v;
-    always_comb begin
-      v = '0;
-      if (ch_active) v = gf_lin(lam_q[j*M +: M], Cols);
+  always_comb begin
+    ch_next = '0;
+    if (ch_active) begin
+      for (int j = 1; j <= T; j++) begin
+        ch_next[(j-1)*M +: M] = gf_lin(lam_q[j*M +: M], ChienNextCols[(j-1)*M*M +: M*M]);
+      end
     end
-    assign ch_next[(j-1)*M +: M] = v;
   end
 
   logic [ChienPar-1:0] ch_root, ch_avail, ch_first_oh;

@@ -237,15 +237,21 @@ module ifc_kv_append #(
       for (int i = 0; i < BondBytes; i++) crc_next = ifc_pkg::crc32c_byte(crc_next, in_data_i[i*8 +: 8]);
     end
     // Slot: CRC field (or 0xFF) and filler are message bits; the parity follows, highest degree first.
-    field = '1;
-    if (SegCrc) field[31:0] = ~crc_next;
-    rem_fin = rem_next;
-    for (int i = 0; i < FieldBits; i++) begin
-      if (rem_fin[ParityBits-1] ^ field[i]) rem_fin = {rem_fin[ParityBits-2:0], 1'b0} ^ GenPoly[ParityBits-1:0];
-      else                                  rem_fin = {rem_fin[ParityBits-2:0], 1'b0};
+    // Only written with the last payload beat (slot_we): operand isolation on in_valid_i && seg_end
+    // (no switching, and no simulation cost, while no segment ends; 0 otherwise).
+    field     = '1;
+    rem_fin   = '0;
+    slot_word = '0;
+    if (in_valid_i && seg_end) begin
+      if (SegCrc) field[31:0] = ~crc_next;
+      rem_fin = rem_next;
+      for (int i = 0; i < FieldBits; i++) begin
+        if (rem_fin[ParityBits-1] ^ field[i]) rem_fin = {rem_fin[ParityBits-2:0], 1'b0} ^ GenPoly[ParityBits-1:0];
+        else                                  rem_fin = {rem_fin[ParityBits-2:0], 1'b0};
+      end
+      slot_word[FieldBits-1:0] = field;
+      for (int j = 0; j < ParityBits; j++) slot_word[FieldBits + j] = rem_fin[ParityBits-1-j];
     end
-    slot_word[FieldBits-1:0] = field;
-    for (int j = 0; j < ParityBits; j++) slot_word[FieldBits + j] = rem_fin[ParityBits-1-j];
   end
 
   // Buffer addresses of the beat being received: stream st = 2*slot + kv, row segment n.

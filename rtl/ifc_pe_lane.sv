@@ -191,11 +191,7 @@ module ifc_pe_lane #(
     logic signed [3:0]  nh;
     logic signed [8:0]  xh;
     logic signed [12:0] prod_hi;
-    // bf16 product
-    logic        psign, wz, xz, winf, xinf, wnan, xnan;
-    logic signed [9:0] pexp;
-    logic [22:0] pfrac;
-    logic [31:0] pfp;
+    logic [31:0] pfp;          // bf16 product in FP32
     logic [ISumW-1:0] isum_i;
 
     assign w16 = s2_w_q[i*16 +: 16];
@@ -205,9 +201,7 @@ module ifc_pe_lane #(
     assign xhi = act_rdata_i[(2*i+1)*16 +: 8];
 
     always_comb begin
-      ma = '0; mb = '0; prod = '0; nh = '0; xh = '0; prod_hi = '0; isum_i = '0;
-      psign = 1'b0; wz = 1'b0; xz = 1'b0; winf = 1'b0; xinf = 1'b0; wnan = 1'b0; xnan = 1'b0;
-      pexp = '0; pfrac = '0; pfp = '0;
+      ma = '0; mb = '0; prod = '0; nh = '0; xh = '0; prod_hi = '0; isum_i = '0; pfp = '0;
       if (s2_valid_q) begin
         // Shared signed 9x9 multiplier.
         if (s2_bf16) begin
@@ -222,23 +216,9 @@ module ifc_pe_lane #(
         end
         prod = ma * mb;
         if (s2_bf16) begin
-          // bf16 x bf16 -> FP32: exact significand product prod[15:0] in [2^14, 2^16).
-          psign = w16[15] ^ x16[15];
-          wz    = (w16[14:7] == 8'd0);
-          xz    = (x16[14:7] == 8'd0);
-          winf  = (w16[14:7] == 8'hFF) && (w16[6:0] == 7'd0);
-          xinf  = (x16[14:7] == 8'hFF) && (x16[6:0] == 7'd0);
-          wnan  = (w16[14:7] == 8'hFF) && (w16[6:0] != 7'd0);
-          xnan  = (x16[14:7] == 8'hFF) && (x16[6:0] != 7'd0);
-          pexp  = signed'({2'b00, w16[14:7]}) + signed'({2'b00, x16[14:7]}) - 10'sd127
-                + signed'({9'd0, prod[15]});
-          pfrac = prod[15] ? {prod[14:0], 8'd0} : {prod[13:0], 9'd0};
-          if (wnan || xnan || (winf && xz) || (xinf && wz)) pfp = 32'h7FC0_0000;
-          else if (winf || xinf)                            pfp = {psign, 8'hFF, 23'd0};
-          else if (wz || xz)                                pfp = {psign, 31'd0};
-          else if (pexp >= 10'sd255)                        pfp = {psign, 8'hFF, 23'd0};
-          else if (pexp <= 10'sd0)                          pfp = {psign, 31'd0};
-          else                                              pfp = {psign, pexp[7:0], pfrac};
+          // bf16 x bf16 -> FP32 from the exact significand product prod[15:0] in [2^14, 2^16)
+          // (the shared multiplier; ifc_pkg::bf16_mul_fp32 is the same with its own).
+          pfp = ifc_pkg::bf16_product_fp32(w16, x16, prod[15:0]);
         end else begin
           isum_i = {{(ISumW - 18){prod[17]}}, prod};
           if (s2_int4) begin

@@ -76,11 +76,12 @@ package ifc_pkg;
     crc32c_byte = c;
   endfunction
 
-  // bf16 x bf16 -> FP32, exact (8 x 8-bit significand product); subnormal inputs and results flush
-  // to zero (sign kept), NaN or inf x 0 -> 0x7FC00000 (DESIGN.md numerics; model::bf16_mul_fp32).
-  function automatic logic [31:0] bf16_mul_fp32(input logic [15:0] a, input logic [15:0] b);
+  // bf16 x bf16 -> FP32 (bf16_mul_fp32 below) from the exact product of the two significands,
+  // prod = 1.a[6:0] x 1.b[6:0] (16 bits, in [2^14, 2^16)): for a datapath that shares its
+  // multiplier (ifc_pe_lane).
+  function automatic logic [31:0] bf16_product_fp32(input logic [15:0] a, input logic [15:0] b,
+                                                    input logic [15:0] prod);
     logic              s, az, bz, ai, bi, an, bn;
-    logic [15:0]       prod;
     logic signed [9:0] ex;
     s  = a[15] ^ b[15];
     az = (a[14:7] == 8'd0);
@@ -89,15 +90,20 @@ package ifc_pkg;
     bi = (b[14:7] == 8'hFF) && (b[6:0] == 7'd0);
     an = (a[14:7] == 8'hFF) && (a[6:0] != 7'd0);
     bn = (b[14:7] == 8'hFF) && (b[6:0] != 7'd0);
-    prod = {8'd0, 1'b1, a[6:0]} * {8'd0, 1'b1, b[6:0]};
     ex = signed'({2'b00, a[14:7]}) + signed'({2'b00, b[14:7]}) - 10'sd127 + signed'({9'd0, prod[15]});
-    if (an || bn || (ai && bz) || (bi && az)) bf16_mul_fp32 = 32'h7FC0_0000;
-    else if (ai || bi)                        bf16_mul_fp32 = {s, 8'hFF, 23'd0};
-    else if (az || bz)                        bf16_mul_fp32 = {s, 31'd0};
-    else if (ex >= 10'sd255)                  bf16_mul_fp32 = {s, 8'hFF, 23'd0};
-    else if (ex <= 10'sd0)                    bf16_mul_fp32 = {s, 31'd0};
-    else if (prod[15])                        bf16_mul_fp32 = {s, ex[7:0], prod[14:0], 8'd0};
-    else                                      bf16_mul_fp32 = {s, ex[7:0], prod[13:0], 9'd0};
+    if (an || bn || (ai && bz) || (bi && az)) bf16_product_fp32 = 32'h7FC0_0000;
+    else if (ai || bi)                        bf16_product_fp32 = {s, 8'hFF, 23'd0};
+    else if (az || bz)                        bf16_product_fp32 = {s, 31'd0};
+    else if (ex >= 10'sd255)                  bf16_product_fp32 = {s, 8'hFF, 23'd0};
+    else if (ex <= 10'sd0)                    bf16_product_fp32 = {s, 31'd0};
+    else if (prod[15])                        bf16_product_fp32 = {s, ex[7:0], prod[14:0], 8'd0};
+    else                                      bf16_product_fp32 = {s, ex[7:0], prod[13:0], 9'd0};
+  endfunction
+
+  // bf16 x bf16 -> FP32, exact (8 x 8-bit significand product); subnormal inputs and results flush
+  // to zero (sign kept), NaN or inf x 0 -> 0x7FC00000 (DESIGN.md numerics; model::bf16_mul_fp32).
+  function automatic logic [31:0] bf16_mul_fp32(input logic [15:0] a, input logic [15:0] b);
+    bf16_mul_fp32 = bf16_product_fp32(a, b, {8'd0, 1'b1, a[6:0]} * {8'd0, 1'b1, b[6:0]});
   endfunction
 
 endpackage
