@@ -261,10 +261,10 @@ def gen_cell_models(lib_path):
     return "\n".join(out)
 
 
-FLATTEN_PASSES = "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
+FLATTEN_PASSES = "hierarchy -check -top {top}\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
 
 
-def flatten_netlist(netlist, cells_v, out_dir):
+def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
     """The netlist for the gate-level simulation: the osu018 netlist with every cell instance
     replaced by its liberty function (the generated models) and the hierarchy flattened, so that
     Verilator sees one module of assigns and flops instead of 228 k instances of 30 cell modules
@@ -272,15 +272,16 @@ def flatten_netlist(netlist, cells_v, out_dir):
     opt_expr folds the tie-offs (DFFSR with S tied high -> an async-reset flop: opt_dff), opt_clean
     drops the internal pin wires; both are equivalence-preserving. The SRAM stays an instance of
     the black box, with its parameters, for rtl/ifc_sram_1r1w.sv. Returns the flat netlist's path."""
-    flat = os.path.join(out_dir, "ifc_core_flat.v")
+    flat = os.path.join(out_dir, f"{top}_flat.v")
+    passes = FLATTEN_PASSES.format(top=top)
     stub = os.path.join(out_dir, "sram_stub.v")
     with open(stub, "w") as f:
         f.write(SRAM_STUB)
     script = os.path.join(out_dir, "flatten.ys")
     with open(script, "w") as f:
-        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{FLATTEN_PASSES}\n"
+        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{passes}\n"
                 f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
-    h = hashlib.sha256((FLATTEN_PASSES + SRAM_STUB).encode())
+    h = hashlib.sha256((passes + SRAM_STUB).encode())
     for f in (netlist, cells_v):
         h.update(open(f, "rb").read())
     stamp = os.path.join(out_dir, "flat.stamp")
@@ -404,6 +405,20 @@ def sta_block(block, cfg_path, lib, out, force):
     return 0 if res["meets_clock"] else 1
 
 
+def netlist_block(block, params, lib, out_dir, force):
+    """The gate-level model of one block, through exactly the whole-core flow (run_yosys with the
+    block as top, the generated cell models, flatten_netlist): <out_dir>/<block>_flat.v, for a unit
+    test against the block's netlist (sim/netlist/CMakeLists.txt: ifc_netlist_block). Minutes
+    instead of the whole core's half hour."""
+    log(run_yosys(block, params, lib, os.path.join(out_dir, "synth"), True, force))
+    cells = os.path.join(out_dir, "osu018_cells.v")
+    text = gen_cell_models(lib)
+    if not os.path.exists(cells) or open(cells).read() != text:
+        with open(cells, "w") as f:
+            f.write(text)
+    return flatten_netlist(os.path.join(out_dir, "synth", "netlist.v"), cells, out_dir, top=block)
+
+
 # --- main ------------------------------------------------------------------------------------------
 def config_name(path, cfg):
     return cfg.get("name") or os.path.splitext(os.path.basename(path))[0]
@@ -473,6 +488,11 @@ def main():
                     help="synthesise only this block (the default configuration's parameters) and report its "
                          "critical path with OpenSTA; minutes instead of the whole core's ~20")
     ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
+    ap.add_argument("--netlist-block", metavar="MODULE",
+                    help="only the flat gate-level netlist of this block (with --param values), into --out "
+                         "(default <build>/synth/netlist_blocks/MODULE)")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a parameter of --netlist-block, a Verilog literal (repeatable; -GNAME=VALUE also accepted)")
     ap.add_argument("--out", help="report directory (default <build>/synth)")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse existing Yosys results even if the RTL changed since (report only; quick)")
@@ -480,10 +500,20 @@ def main():
     global REUSE
     REUSE = a.reuse
 
-    out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
+    if a.netlist_block:
+        out = os.path.abspath(a.out or os.path.join(a.build, "synth", "netlist_blocks", a.netlist_block))
+    else:
+        out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
     os.makedirs(out, exist_ok=True)
     libdir = fetch_liberty(os.path.join(os.path.abspath(a.build), "synth"))
     lib = os.path.join(libdir, "osu018_stdcells.lib")
+    if a.netlist_block:
+        params = {}
+        for kv in a.param:
+            k, _, v = kv[2:].partition("=") if kv.startswith("-G") else kv.partition("=")
+            params[k] = v
+        log(f"gate-level netlist of {a.netlist_block}: {netlist_block(a.netlist_block, params, lib, out, a.force)}")
+        return
     if a.sta_block:
         sys.exit(sta_block(a.sta_block, a.config[0] if a.config else os.path.join(ROOT, "configs", "core", "default.json"),
                            lib, out, a.force))
