@@ -70,7 +70,7 @@ function(ifc_netlist_unit_test exe)
   set_property(GLOBAL APPEND PROPERTY IFC_NETLIST_UNIT_TESTS ${exe})
 endfunction()
 
-set(IFC_NETLIST_BLOCK_TESTS ecc_checker CACHE STRING
+set(IFC_NETLIST_BLOCK_TESTS "ecc_checker;read_path" CACHE STRING
     "Blocks whose unit test runs against their gate-level netlist (ifc_netlist_unit_test below)")
 foreach(_b IN LISTS IFC_NETLIST_BLOCK_TESTS)
   if(_b STREQUAL "ecc_checker")
