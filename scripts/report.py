@@ -383,7 +383,7 @@ def main():
     sections = [
         ("gemv", section_gemv(build)),
         ("area", section_area(build)),
-        ("reproduce", section_dir("Paper reproduction (NVLLM, Cambricon-LLM)", "reproduce", build / "reproduce",
+        ("reproduce", section_dir("Paper reproduction (NVLLM, Cambricon-LLM, KVNAND)", "reproduce", build / "reproduce",
                                   "make reproduce", first=("headline.csv",))),
         ("reliability", section_dir("Reliability", "reliability", build / "reliability",
                                     "make reliability", texts=("summary.md",))),

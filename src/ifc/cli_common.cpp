@@ -16,4 +16,14 @@ void write_json(const std::string& path, const nlohmann::json& j) {
   f << j.dump(2) << "\n";
 }
 
+std::map<std::string, std::string> parse_sets(const std::vector<std::string>& v) {
+  std::map<std::string, std::string> m;
+  for (const auto& s : v) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--set", "'" + s + "' is not key=value");
+    m[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  return m;
+}
+
 }  // namespace ifc::cli

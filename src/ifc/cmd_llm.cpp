@@ -13,16 +13,6 @@ namespace ifc::cli {
 
 namespace {
 
-std::map<std::string, std::string> parse_sets(const std::vector<std::string>& v) {
-  std::map<std::string, std::string> m;
-  for (const auto& s : v) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--set", "'" + s + "' is not key=value");
-    m[s.substr(0, eq)] = s.substr(eq + 1);
-  }
-  return m;
-}
-
 void print_run(const llm::RunResult& r) {
   const auto b = r.per_token_time();
   const auto e = r.per_token_energy();

@@ -245,6 +245,17 @@ TEST(KvnandCapacity, DramRunsOutAt100kAndKvnandDoesNot) {
   }
 }
 
+TEST(KvnandCapacity, Llama13bKvCacheAt10kIsThePapersEightGigabytes) {
+  // KVNAND's motivation (arXiv 2512.03608, as summarised in the public review of the paper): "a 13B
+  // model needs ~8 GB KV memory at 10K context". Ours: 40 layers x 10,240 tokens x 2 x 5,120 x 2 B (FP16).
+  const auto m = model("llama-13b");
+  Simulator dram(m, SystemConfig::load("dram-ifc", kPaths.systems_dir), Calibration::load(kPaths.calibration));
+  const auto cap = dram.capacity(10240);
+  EXPECT_DOUBLE_EQ(cap.dram_need, 40.0 * 10240 * 2 * 5120 * 2);
+  EXPECT_NEAR(cap.dram_need / 1e9, 8.0, 0.5);
+  EXPECT_FALSE(cap.oom);  // 8.4 GB fits the baseline's 16 GB
+}
+
 TEST(KvnandCapacity, TooFewKvDiesOverflowTheWriteBuffer) {
   // One KV channel = 16 dies for 2 x 32 x 32 = 2048 open pages: 128 per die > 16 buffers.
   Simulator sim(model("llama-7b"), load_system("kvnand-discrete", kPaths.systems_dir, {{"kv.kv_channels", "1"}}),
@@ -363,4 +374,42 @@ TEST(KvnandDse, PicksTheFastestDesignThatFits) {
   EXPECT_GT(cells[0].speedup(), 1.0);
   EXPECT_TRUE(cells[1].baseline.capacity.oom);  // 100K: the DRAM-equipped baseline runs out of memory
   EXPECT_EQ(cells[1].speedup(), 0);
+}
+
+TEST(KvnandDse, SensitivityKnobsMoveOnlyTheirTerm) {
+  // make reproduce section 11 labels flash.tR_scale = k as "the baseline's weight GEMVs k x slower" and
+  // npu.dram_GBps as the baseline's KV read: check both on dram-ifc (sensing-bound, prefetched dies).
+  const auto c = Calibration::load(kPaths.calibration);
+  const auto m = model("llama-7b");
+  const auto base = Simulator(m, SystemConfig::load("dram-ifc", kPaths.systems_dir), c).decode_token(10240).time;
+  const auto slow = Simulator(m, load_system("dram-ifc", kPaths.systems_dir, {{"flash.tR_scale", "2.5"}}), c).decode_token(10240).time;
+  const auto fast = Simulator(m, load_system("dram-ifc", kPaths.systems_dir, {{"npu.dram_GBps", "400"}}), c).decode_token(10240).time;
+  EXPECT_NEAR(slow.flash_gemv_s, 2.5 * base.flash_gemv_s, 1e-12);
+  EXPECT_DOUBLE_EQ(slow.attention_s, base.attention_s);
+  EXPECT_DOUBLE_EQ(slow.transfer_s, base.transfer_s);
+  EXPECT_DOUBLE_EQ(fast.flash_gemv_s, base.flash_gemv_s);
+  EXPECT_NEAR(fast.attention_s, base.attention_s / 10, 1e-12);  // KV-read bound at 40 and at 400 GB/s
+}
+
+TEST(KvnandDse, SetAppliesToTheBaselineAndEveryDesign) {
+  // `ifc dse kvnand --set datatypes.weight_bytes=2`: FP16 weights double every weight GEMV's bytes, so
+  // the sensing-bound (prefetched) flash-GEMV term doubles exactly on the baseline and on every design;
+  // the swept keys (kv.nand, kv.kv_channels) stay the design's own.
+  DseOptions o;
+  o.models = {"llama-7b"};
+  o.contexts = {1024};
+  o.decode = 2;
+  o.kv_channels = {8};
+  const auto int8 = dse_kvnand(kPaths, o);
+  o.set = {{"datatypes.weight_bytes", "2"}, {"kv.nand", "default"}};
+  const auto fp16 = dse_kvnand(kPaths, o);
+  ASSERT_EQ(int8.size(), 1u);
+  ASSERT_EQ(fp16.size(), 1u);
+  auto gemv = [](const RunResult& r) { return r.per_token_time().flash_gemv_s; };
+  EXPECT_NEAR(gemv(fp16[0].baseline), 2 * gemv(int8[0].baseline), 1e-12);
+  ASSERT_EQ(fp16[0].points.size(), int8[0].points.size());
+  for (size_t i = 0; i < fp16[0].points.size(); ++i) {
+    EXPECT_NEAR(gemv(fp16[0].points[i].run), 2 * gemv(int8[0].points[i].run), 1e-12) << fp16[0].points[i].design;
+    EXPECT_EQ(fp16[0].points[i].set.at("kv.nand"), int8[0].points[i].set.at("kv.nand")) << fp16[0].points[i].design;
+  }
 }
