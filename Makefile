@@ -19,7 +19,7 @@ DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
-.PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist clean \
+.PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist netlist-blocks clean \
         calibrate reproduce report report-check docs-blocks reliability test-seg512
 
 help: ## List the targets
@@ -96,10 +96,16 @@ SWEEP_UTIL      ?= all
 synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
 	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
 
+NETLIST_BLOCKS ?= ecc_checker;read_path
+netlist-blocks: deps ## Unit tests of single blocks against their gate-level netlists (NETLIST_BLOCKS="ecc_checker;read_path;...")
+	cmake -S . -B $(BUILD)/netlist-blocks $(CMAKE_FLAGS) -DIFC_NETLIST_BLOCKS=ON "-DIFC_NETLIST_BLOCK_TESTS=$(NETLIST_BLOCKS)"
+	cmake --build $(BUILD)/netlist-blocks -j $(JOBS) --target netlist_blocks
+	cd $(BUILD)/netlist-blocks && ctest --output-on-failure -j $(JOBS) -L netlist
+
 netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the system tests (ctest -L netlist)
 	python3 scripts/synth.py --build $(BUILD) --netlist-only --config $(abspath $(CORE))
 	cmake -S . -B $(BUILD)/netlist $(CMAKE_FLAGS) -DIFC_NETLIST=ON -DIFC_NETLIST_DIR=$(abspath $(BUILD))/synth/netlist
-	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist
+	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist netlist_blocks
 	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
 
 test-seg512: deps ## The system tests on a core elaborated with 512 B segments (configs/core/variants/seg512.json, own build dir)

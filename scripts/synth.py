@@ -37,7 +37,10 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import synth_area as area  # noqa: E402
 
-YOSYS_ERR = "implicitly declared|has no driver"
+# A port connected with a width other than the module's ("Resizing cell port") is an error too: the
+# flatten step once declared the SRAM black box with a fixed 10-bit address (AddrW = 10), which cut the
+# page buffer's 13-bit address and made every segment of the netlist model uncorrectable.
+YOSYS_ERR = "implicitly declared|has no driver|Resizing cell port"
 BASELINE = os.path.join(ROOT, "synth", "area_baseline.json")
 REUSE = False  # --reuse: take existing Yosys results even when the RTL changed since
 
@@ -193,6 +196,110 @@ def run_yosys(top, params, lib, out_dir, netlist=True, force=False):
     return f"{top}: {time.time() - t0:.0f} s ({out_dir})"
 
 
+# --- per-module synthesis cache (make synth-sweep) ---------------------------------------------
+MODULE_FLOW = ["synth -top {top}", "dfflibmap -liberty {lib}", "abc -liberty {lib}", "opt_clean"]
+
+
+def split_rtlil(text):
+    """RTLIL of a design -> {module name: its text, attributes included}, in file order."""
+    mods, attrs, cur, name = {}, [], None, None
+    for line in text.splitlines(keepends=True):
+        if cur is None:
+            if line.startswith("attribute "):
+                attrs.append(line)
+            elif line.startswith("module "):
+                name, cur, attrs = line.split()[1], attrs + [line], []
+        else:
+            cur.append(line)
+            if line == "end\n":
+                mods[name] = "".join(cur)
+                cur = None
+    return mods
+
+
+def rtlil_stub(text):
+    """A module's RTLIL reduced to a black box: its ports only."""
+    lines = text.splitlines(keepends=True)
+    head = [l for l in lines if not l.startswith(("attribute \\src", " "))]
+    ports = [l for l in lines if l.startswith("  wire ") and (" input " in l or " output " in l or " inout " in l)]
+    mod = [l for l in head if l.startswith("module ")]
+    return "attribute \\blackbox 1\n" + mod[0] + "".join(ports) + "end\n"
+
+
+def run_yosys_cached(top, params, lib, out_dir, cache_dir, force=False):
+    """run_yosys with a per-module cache: the design is elaborated once (read_verilog, chparam,
+    hierarchy: every module derived with the parameters its parent gives it), then each derived
+    module is synthesised alone (MODULE_FLOW, the same passes as the whole-design run, which keeps
+    the hierarchy and so optimises every module on its own too), its children black boxes. A module
+    is looked up in cache_dir by the hash of its elaborated RTLIL (its RTL and parameter values, src
+    attributes dropped), its children's ports, the flow and the liberty: a sweep variant that
+    changes t re-synthesises only the modules t reaches. The per-module netlists are then linked and
+    `stat -liberty` / write_verilog give out_dir/stat.txt and netlist.v exactly as run_yosys does."""
+    os.makedirs(out_dir, exist_ok=True)
+    os.makedirs(cache_dir, exist_ok=True)
+    script = yosys_script(top, params, lib, out_dir, True)
+    stamp = stamp_of(script + "cached")
+    stamp_file = os.path.join(out_dir, "stamp")
+    if not force and os.path.exists(stamp_file) and open(stamp_file).read() == stamp and \
+            os.path.exists(os.path.join(out_dir, "stat.txt")):
+        return f"{top}: up to date ({out_dir})"
+    t0 = time.time()
+    files = " ".join(rtl_files())
+    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+    elab = os.path.join(out_dir, "elab.il")
+    with open(os.path.join(out_dir, "elab.ys"), "w") as f:
+        f.write(f"read_verilog -sv -DSYNTHESIS -I{ROOT}/rtl/include {files}\nblackbox ifc_sram_1r1w\n"
+                + (f"chparam {chp} {top}\n" if chp else "") + f"hierarchy -check -top {top}\nwrite_rtlil {elab}\n")
+    yosys_or_fail(os.path.join(out_dir, "elab.ys"), os.path.join(out_dir, "elab.log"), top)
+    mods = split_rtlil(open(elab).read())
+    lib_hash = hashlib.sha256(open(lib, "rb").read()).hexdigest()
+    flow = "\n".join(MODULE_FLOW)
+    netlists, hits, synthesised = [], 0, []
+    for name, text in mods.items():
+        if "attribute \\blackbox 1" in text.split("module ", 1)[0]:
+            continue
+        children = sorted({l.split()[1] for l in text.splitlines() if l.startswith("  cell ")} & set(mods))
+        deps = "".join(mods[c] if "attribute \\blackbox 1" in mods[c].split("module ", 1)[0] else rtlil_stub(mods[c])
+                       for c in children)
+        body = "".join(l for l in text.splitlines(keepends=True) if not l.lstrip().startswith("attribute \\src"))
+        key = hashlib.sha256((flow + lib_hash + body + deps + YOSYS_ERR).encode()).hexdigest()[:24]
+        d = os.path.join(cache_dir, key)
+        netlists.append(os.path.join(d, "netlist.v"))
+        if not force and os.path.exists(os.path.join(d, "netlist.v")):
+            hits += 1
+            continue
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "in.il"), "w") as f:
+            f.write(deps + text)
+        mname = name.lstrip("\\")
+        with open(os.path.join(d, "synth.ys"), "w") as f:
+            f.write(f"read_rtlil {d}/in.il\nhierarchy -top {name}\n"
+                    + "\n".join(x.format(top=name, lib=lib) for x in MODULE_FLOW)
+                    + f"\nwrite_verilog -noattr {d}/netlist.v.tmp\n")
+        yosys_or_fail(os.path.join(d, "synth.ys"), os.path.join(d, "yosys.log"), mname)
+        os.replace(os.path.join(d, "netlist.v.tmp"), os.path.join(d, "netlist.v"))
+        synthesised.append(area.base_name(name))
+    # Link: the per-module netlists, the SRAM black box, stat and the design's netlist.
+    sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
+    with open(os.path.join(out_dir, "link.ys"), "w") as f:
+        f.write(f"read_liberty -lib {lib}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                + "".join(f"read_verilog {n}\n" for n in netlists)
+                + f"hierarchy -check -top {top}\ntee -q -o {out_dir}/stat.txt stat -liberty {lib}\n"
+                  f"write_verilog -noattr {out_dir}/netlist.v\n")
+    yosys_or_fail(os.path.join(out_dir, "link.ys"), os.path.join(out_dir, "yosys.log"), top)
+    with open(stamp_file, "w") as f:
+        f.write(stamp)
+    return (f"{top}: {time.time() - t0:.0f} s, {len(netlists)} modules, {hits} from the cache, synthesised: "
+            f"{', '.join(sorted(set(synthesised))) or 'none'} ({out_dir})")
+
+
+def yosys_or_fail(script, logf, what):
+    r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", logf, script], capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = "".join(open(logf).readlines()[-25:]) if os.path.exists(logf) else ""
+        raise RuntimeError(f"Yosys FAILED on {what} (see {logf})\n{tail}{r.stderr[-2000:]}")
+
+
 # --- behavioural osu018 cell models for the netlist simulation ---------------------------------
 def lib_expr(e):
     """Liberty boolean function -> Verilog: ! -> ~, + -> |, juxtaposition / * -> &."""
@@ -261,10 +368,10 @@ def gen_cell_models(lib_path):
     return "\n".join(out)
 
 
-FLATTEN_PASSES = "hierarchy -check -top ifc_core\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
+FLATTEN_PASSES = "hierarchy -check -top {top}\nproc\nflatten\nopt_expr\nopt_dff\nopt_clean -purge"
 
 
-def flatten_netlist(netlist, cells_v, out_dir):
+def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
     """The netlist for the gate-level simulation: the osu018 netlist with every cell instance
     replaced by its liberty function (the generated models) and the hierarchy flattened, so that
     Verilator sees one module of assigns and flops instead of 228 k instances of 30 cell modules
@@ -272,16 +379,18 @@ def flatten_netlist(netlist, cells_v, out_dir):
     opt_expr folds the tie-offs (DFFSR with S tied high -> an async-reset flop: opt_dff), opt_clean
     drops the internal pin wires; both are equivalence-preserving. The SRAM stays an instance of
     the black box, with its parameters, for rtl/ifc_sram_1r1w.sv. Returns the flat netlist's path."""
-    flat = os.path.join(out_dir, "ifc_core_flat.v")
-    stub = os.path.join(out_dir, "sram_stub.v")
-    with open(stub, "w") as f:
-        f.write(SRAM_STUB)
+    flat = os.path.join(out_dir, f"{top}_flat.v")
+    passes = FLATTEN_PASSES.format(top=top)
+    # The SRAM black box is the RTL module itself, as in the synthesis (its ports follow Depth and
+    # Width exactly as the simulated rtl/ifc_sram_1r1w.sv does).
+    sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
     script = os.path.join(out_dir, "flatten.ys")
     with open(script, "w") as f:
-        f.write(f"read_verilog {cells_v}\nread_verilog {stub}\nread_verilog {netlist}\n{FLATTEN_PASSES}\n"
+        f.write(f"read_verilog {cells_v}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                f"read_verilog {netlist}\n{passes}\n"
                 f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
-    h = hashlib.sha256((FLATTEN_PASSES + SRAM_STUB).encode())
-    for f in (netlist, cells_v):
+    h = hashlib.sha256((passes + YOSYS_ERR).encode())
+    for f in (netlist, cells_v, sram_rtl):
         h.update(open(f, "rb").read())
     stamp = os.path.join(out_dir, "flat.stamp")
     if os.path.exists(flat) and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
@@ -404,6 +513,20 @@ def sta_block(block, cfg_path, lib, out, force):
     return 0 if res["meets_clock"] else 1
 
 
+def netlist_block(block, params, lib, out_dir, force):
+    """The gate-level model of one block, through exactly the whole-core flow (run_yosys with the
+    block as top, the generated cell models, flatten_netlist): <out_dir>/<block>_flat.v, for a unit
+    test against the block's netlist (sim/netlist/CMakeLists.txt: ifc_netlist_block). Minutes
+    instead of the whole core's half hour."""
+    log(run_yosys(block, params, lib, os.path.join(out_dir, "synth"), True, force))
+    cells = os.path.join(out_dir, "osu018_cells.v")
+    text = gen_cell_models(lib)
+    if not os.path.exists(cells) or open(cells).read() != text:
+        with open(cells, "w") as f:
+            f.write(text)
+    return flatten_netlist(os.path.join(out_dir, "synth", "netlist.v"), cells, out_dir, top=block)
+
+
 # --- main ------------------------------------------------------------------------------------------
 def config_name(path, cfg):
     return cfg.get("name") or os.path.splitext(os.path.basename(path))[0]
@@ -473,6 +596,11 @@ def main():
                     help="synthesise only this block (the default configuration's parameters) and report its "
                          "critical path with OpenSTA; minutes instead of the whole core's ~20")
     ap.add_argument("--netlist-only", action="store_true", help="only the default configuration's netlist and cell models")
+    ap.add_argument("--netlist-block", metavar="MODULE",
+                    help="only the flat gate-level netlist of this block (with --param values), into --out "
+                         "(default <build>/synth/netlist_blocks/MODULE)")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="a parameter of --netlist-block, a Verilog literal (repeatable; -GNAME=VALUE also accepted)")
     ap.add_argument("--out", help="report directory (default <build>/synth)")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse existing Yosys results even if the RTL changed since (report only; quick)")
@@ -480,10 +608,20 @@ def main():
     global REUSE
     REUSE = a.reuse
 
-    out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
+    if a.netlist_block:
+        out = os.path.abspath(a.out or os.path.join(a.build, "synth", "netlist_blocks", a.netlist_block))
+    else:
+        out = os.path.abspath(a.out or os.path.join(a.build, "synth"))
     os.makedirs(out, exist_ok=True)
     libdir = fetch_liberty(os.path.join(os.path.abspath(a.build), "synth"))
     lib = os.path.join(libdir, "osu018_stdcells.lib")
+    if a.netlist_block:
+        params = {}
+        for kv in a.param:
+            k, _, v = kv[2:].partition("=") if kv.startswith("-G") else kv.partition("=")
+            params[k] = v
+        log(f"gate-level netlist of {a.netlist_block}: {netlist_block(a.netlist_block, params, lib, out, a.force)}")
+        return
     if a.sta_block:
         sys.exit(sta_block(a.sta_block, a.config[0] if a.config else os.path.join(ROOT, "configs", "core", "default.json"),
                            lib, out, a.force))

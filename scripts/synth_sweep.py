@@ -2,8 +2,9 @@
 """make synth-sweep: the design-point trade-off, area against NAND bandwidth utilization.
 
 Variants of configs/core/default.json (lanes, MACs per lane, segment size, ECC t, correctors) are
-synthesised exactly as make synth does (scripts/synth.py: hierarchical ifc_core, area model of
-synth/README.md). For the variants named by --util (default: all), the core is Verilated with the
+synthesised with make synth's passes (scripts/synth.py: hierarchical ifc_core, area model of
+synth/README.md), each module on its own through a cache keyed by its elaborated RTLIL
+(synth.run_yosys_cached, <build>/synth-sweep/cache): a variant re-synthesises only what it changes. For the variants named by --util (default: all), the core is Verilated with the
 variant (a build directory of its own, <build>/<variant>, -DIFC_CORE_CONFIG=<variant>.json, target
 ifc; the default point uses <build> itself) and
   ifc gemv --random --rows 256 --cols 11008 --dtype int8 --rber 1e-4 --json f
@@ -118,18 +119,20 @@ def main():
             path = os.path.join(out, "configs", f"{n}.json")
             with open(path, "w") as f:
                 json.dump(cfg, f, indent=1)
-        # The default point is make synth's own run (same parameters): reused, not synthesised again.
-        d = os.path.join(build, "synth", "default") if n == "default" else os.path.join(out, n)
+        d = os.path.join(out, n)
         plans[n] = (path, cfg, d)
 
     def area_job():
-        """Yosys, one variant at a time (the machine's other core builds the Verilator models)."""
+        """Yosys, one variant at a time (the machine's other core builds the Verilator models), through
+        the per-module cache (synth.run_yosys_cached): the first variant synthesises every module, the
+        others only the modules their parameters reach."""
         failed = {}
         for n, (p, cfg, d) in plans.items():
             if a.no_area:
                 break
             try:
-                log(synth.run_yosys("ifc_core", synth.core_params(cfg), lib, os.path.join(d, "ifc_core"), True))
+                log(f"{n}: " + synth.run_yosys_cached("ifc_core", synth.core_params(cfg), lib,
+                                                      os.path.join(d, "ifc_core"), os.path.join(out, "cache")))
             except Exception as e:  # noqa: BLE001
                 failed[n] = str(e).splitlines()[0]
                 log(f"{n}: {failed[n]}")
