@@ -884,10 +884,12 @@ module ifc_core #(
     .sum_o(unused_sm_sum), .idle_o(sm_idle)
   );
 
+  // Sized masks, not `pv_mode ? x : '0`: an unsized fill literal in a port connection makes Yosys 0.23
+  // re-derive ifc_core after chparam under a $paramod name, and `synth -top ifc_core` then fails.
   ifc_pv_rob #(.Lanes(Lanes), .BeatW(BondW), .PayBeats(PayBeats), .Segs(PvRobSegs)) u_rob (
     .clk_i, .rst_ni(dp_rst_n), .start_i(gemv_start && l_attn_v), .limit_o(rob_limit),
-    .seg_valid_i(pv_mode ? l_seg_valid : '0), .seg_ready_o(rob_seg_ready), .seg_tag_i(l_seg_tag),
-    .beat_valid_i(pv_mode ? l_beat_valid : '0), .beat_ready_o(rob_beat_ready), .beat_data_i(l_beat_data),
+    .seg_valid_i(l_seg_valid & {Lanes{pv_mode}}), .seg_ready_o(rob_seg_ready), .seg_tag_i(l_seg_tag),
+    .beat_valid_i(l_beat_valid & {Lanes{pv_mode}}), .beat_ready_o(rob_beat_ready), .beat_data_i(l_beat_data),
     .beat_last_i(l_beat_last),
     .fail_valid_i(fail_valid && pv_mode), .fail_ready_o(rob_fail_ready), .fail_g_i(fail_g),
     .v_valid_o(rob_v_valid), .v_ready_i(rob_v_ready), .v_data_o(rob_v_data), .empty_o(rob_empty),
