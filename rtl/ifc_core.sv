@@ -99,6 +99,7 @@ module ifc_core #(
   localparam int unsigned SegW     = (SegsPerPage > 1) ? $clog2(SegsPerPage) : 1,
   localparam int unsigned MetaW    = 51 + ParityBits,
   localparam int unsigned ActWordW = 2 * Macs * 16,
+  localparam int unsigned ActQuads = Macs / 2,  // 64-bit quads (4 elements x 16 bit) per buffer word
   localparam int unsigned ActWords = MaxK / (2 * Macs),
   localparam int unsigned ActAW    = $clog2(ActWords),
   localparam int unsigned RetryDepth = CorrPorts * (NumCorrectors + 2) + 4,  // >= corrector slots
@@ -161,6 +162,8 @@ module ifc_core #(
   logic [ActAW:0] act_word_q, act_word_d;    // next word to write
   logic [ActAW:0] act_pad_words_q, act_pad_words_d;
   logic [ActWordW-1:0] act_buf_q, act_buf_d; // word being assembled
+  logic        act_hold_q, act_hold_d;       // Macs = 2: the high quad of an INT8 beat is pending
+  logic [63:0] act_hold_data_q, act_hold_data_d;
   logic [31:0] failed_rows_q, failed_rows_d;
   logic        gemv_start, cmd_fire, act_fire, res_fire;
   logic        kv_start, kv_idle, kv_done, kv_in_ready;
@@ -227,13 +230,33 @@ module ifc_core #(
 
   // Activation stream: elements per beat and the padded length (a multiple of the largest segment,
   // the INT4 one: 2 * SegPayloadBytes elements = PadWords buffer words of 2 * Macs elements).
-  logic [31:0] a_per_beat;
-  logic [31:0] a_elem_next;
-  logic        a_word_full, a_last_expected;
+  // A beat, expanded to 16-bit elements, is one 64-bit quad (4 bf16) or two (8 int8); a buffer word
+  // is ActQuads = Macs/2 quads. Macs >= 4: beats fill a word quad by quad (the quad position is
+  // element / 4 mod ActQuads; an INT8 beat starts at an even quad, so it never straddles two words)
+  // and the word is written when full or on the last beat. Macs = 2: a word is one quad, so an INT8
+  // beat is two words: the low quad is written at once, the high one from act_hold_q in the next
+  // cycle, while act_ready_o is low (an INT8 load then takes 2 cycles a beat).
+  logic [31:0]  a_per_beat;
+  logic [31:0]  a_elem_next;
+  logic [31:0]  a_quad_pos;
+  logic [31:0]  a_quads;
+  logic         a_word_full, a_last_expected;
+  logic [127:0] a_beat_x;  // the beat as 16-bit elements (BF16: the low quad only)
   assign a_per_beat  = (act_dtype_q == ifc_pkg::DT_BF16) ? 32'd4 : 32'd8;
+  assign a_quads     = (act_dtype_q == ifc_pkg::DT_BF16) ? 32'd1 : 32'd2;
   assign a_elem_next = act_elem_q + a_per_beat;
   assign a_last_expected = (a_elem_next >= act_k_q);
-  assign a_word_full = (act_dtype_q == ifc_pkg::DT_BF16) ? (act_elem_q[2] == 1'b1) : 1'b1;
+  assign a_quad_pos  = (act_elem_q >> 2) & 32'(ActQuads - 1);
+  assign a_word_full = (a_quad_pos + a_quads >= 32'(ActQuads));
+
+  always_comb begin
+    a_beat_x = '0;
+    if (act_dtype_q == ifc_pkg::DT_BF16) begin
+      a_beat_x[63:0] = act_data_i;
+    end else begin
+      for (int e = 0; e < 8; e++) a_beat_x[e*16 +: 16] = {{8{act_data_i[e*8+7]}}, act_data_i[e*8 +: 8]};
+    end
+  end
 
   // Activation buffer write port (broadcast to every lane's copy)
   logic                act_we;
@@ -243,12 +266,9 @@ module ifc_core #(
 
   always_comb begin
     act_beat_word = act_buf_q;
-    if (act_dtype_q == ifc_pkg::DT_BF16) begin
-      // 4 bf16 elements into the low or high half of the word
-      if (act_elem_q[2]) act_beat_word[ActWordW-1 -: 64] = act_data_i;
-      else               act_beat_word[63:0]           = act_data_i;
-    end else begin
-      for (int e = 0; e < 8; e++) act_beat_word[e*16 +: 16] = {{8{act_data_i[e*8+7]}}, act_data_i[e*8 +: 8]};
+    for (int q = 0; q < ActQuads; q++) begin
+      if (32'(q) == a_quad_pos) act_beat_word[q*64 +: 64] = a_beat_x[63:0];
+      if (32'(q) == a_quad_pos + 32'd1 && a_quads == 32'd2) act_beat_word[q*64 +: 64] = a_beat_x[127:64];
     end
   end
 
@@ -264,7 +284,7 @@ module ifc_core #(
 
   assign cmd_ready_o = (state_q == ifc_pkg::CoreIdle);
   assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign act_ready_o = (state_q == ifc_pkg::CoreAct) || (state_q == ifc_pkg::CoreActSkip) ||
+  assign act_ready_o = ((state_q == ifc_pkg::CoreAct) && !act_hold_q) || (state_q == ifc_pkg::CoreActSkip) ||
                        ((state_q == ifc_pkg::CoreKv) && kv_in_ready);
   assign act_fire    = act_valid_i && act_ready_o;
 
@@ -297,6 +317,7 @@ module ifc_core #(
     rows_d = rows_q; k_d = k_q; act_k_d = act_k_q; base_d = base_q; nsegs_d = nsegs_q; spr_d = spr_q;
     act_valid_d = act_valid_q; act_elem_d = act_elem_q; act_word_d = act_word_q;
     act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
+    act_hold_d = act_hold_q; act_hold_data_d = act_hold_data_q;
     gemv_start = 1'b0;
     kv_start = 1'b0;
     l_attn_k = 1'b0; l_attn_v = 1'b0; pv_start = 1'b0;
@@ -397,7 +418,13 @@ module ifc_core #(
         end
       end
       ifc_pkg::CoreAct: begin
-        if (act_fire) begin
+        if (act_hold_q) begin
+          // Macs = 2: the pending high quad of the last INT8 beat (the stream waits)
+          act_we = 1'b1;
+          act_wdata = ActWordW'(act_hold_data_q);
+          act_word_d = act_word_q + 1'b1;
+          act_hold_d = 1'b0;
+        end else if (act_fire) begin
           act_elem_d = a_elem_next;
           act_buf_d  = act_beat_word;
           if (a_word_full || a_last_expected) begin
@@ -409,13 +436,22 @@ module ifc_core #(
             // early end, or the expected last beat without act_last_i: malformed stream
             err_d = ifc_pkg::ERR_ACT_LENGTH;
             state_d = act_last_i ? ifc_pkg::CoreStatus : ifc_pkg::CoreActSkip;
-          end else if (act_last_i) begin
-            state_d = ifc_pkg::CoreActPad;
+          end else begin
+            if (ActQuads == 1 && a_quads == 32'd2) begin
+              act_hold_d = 1'b1;
+              act_hold_data_d = a_beat_x[127:64];
+            end
+            if (act_last_i) state_d = ifc_pkg::CoreActPad;
           end
         end
       end
       ifc_pkg::CoreActPad: begin
-        if (act_word_q >= act_pad_words_q) begin
+        if (act_hold_q) begin
+          act_we = 1'b1;
+          act_wdata = ActWordW'(act_hold_data_q);
+          act_word_d = act_word_q + 1'b1;
+          act_hold_d = 1'b0;
+        end else if (act_word_q >= act_pad_words_q) begin
           act_valid_d = 1'b1;
           state_d = ifc_pkg::CoreStatus;
         end else begin
@@ -495,6 +531,7 @@ module ifc_core #(
       failed_rows_q <= '0;
       act_word_q <= '0;
       act_elem_q <= '0;
+      act_hold_q <= 1'b0;
       wd_cnt_q <= '0; wd_limit_q <= 32'(WatchdogCycles); wd_events_q <= '0; flush_q <= 1'b0;
       rows_out_q <= '0;
       at_v_q <= 1'b0;
@@ -507,6 +544,7 @@ module ifc_core #(
       failed_rows_q <= failed_rows_d;
       act_word_q <= act_word_d;
       act_elem_q <= act_elem_d;
+      act_hold_q <= act_hold_d;
       wd_cnt_q <= wd_cnt_d; wd_limit_q <= wd_limit_d; wd_events_q <= wd_events_d; flush_q <= flush_d;
       rows_out_q <= rows_out_d;
       at_v_q <= at_v_d;
@@ -519,7 +557,7 @@ module ifc_core #(
   always_ff @(posedge clk_i) begin
     op_q <= op_d; err_q <= err_d; dtype_q <= dtype_d; act_dtype_q <= act_dtype_d; inorder_q <= inorder_d;
     rows_q <= rows_d; k_q <= k_d; act_k_q <= act_k_d; base_q <= base_d; nsegs_q <= nsegs_d; spr_q <= spr_d;
-    act_pad_words_q <= act_pad_words_d; act_buf_q <= act_buf_d;
+    act_pad_words_q <= act_pad_words_d; act_buf_q <= act_buf_d; act_hold_data_q <= act_hold_data_d;
     at_tok_q <= at_tok_d; at_grp_q <= at_grp_d; at_d_q <= at_d_d; at_vbase_q <= at_vbase_d;
     at_kopen_q <= at_kopen_d; at_vopen_q <= at_vopen_d; at_slog_q <= at_slog_d;
   end
@@ -1047,6 +1085,9 @@ module ifc_core #(
   `IFC_ASSERT_INIT(SegPayloadPow2_A, SegPayloadBytes >= 128 && SegPayloadBytes <= 1024 &&
                                      (SegPayloadBytes & (SegPayloadBytes - 1)) == 0)
   `IFC_ASSERT_INIT(MaxKWholeSegs_A, (MaxK % (2 * SegPayloadBytes)) == 0)
+  // The activation loader packs 64-bit quads (4 elements) into words of Macs/2 quads.
+  `IFC_ASSERT_INIT(MacsLoader_A, Macs >= 2 && (Macs & (Macs - 1)) == 0)
+  `IFC_ASSERT(ActHoldOnlyInt8_A, act_hold_q |-> (ActQuads == 1 && act_dtype_q == ifc_pkg::DT_INT8))
 
 endmodule
 `default_nettype wire
