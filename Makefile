@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist netlist-blocks clean \
-        calibrate reproduce report report-check docs-blocks reliability test-seg512
+        calibrate reproduce report report-check docs-blocks reliability test-seg512 test-macs2 test-variant
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -108,11 +108,18 @@ netlist: deps ## Gate-level re-simulation: the synthesised ifc_core runs the sys
 	cmake --build $(BUILD)/netlist -j $(JOBS) --target test_core_netlist netlist_blocks
 	cd $(BUILD)/netlist && ctest --output-on-failure -j $(JOBS) -L netlist
 
-test-seg512: deps ## The system tests on a core elaborated with 512 B segments (configs/core/variants/seg512.json, own build dir)
-	[ -f $(BUILD)/seg512/build.ninja ] || cmake -S . -B $(BUILD)/seg512 -G $(GENERATOR) \
-	  -DIFC_CORE_CONFIG=$(abspath configs/core/variants/seg512.json) -DIFC_SANITIZE=$(SANITIZE)
-	cmake --build $(BUILD)/seg512 -j $(JOBS) --target test_core
-	cd $(BUILD)/seg512 && ctest --output-on-failure -j $(JOBS) -L system
+VARIANT ?= macs2
+test-variant: deps ## The system tests on a core elaborated with configs/core/variants/$(VARIANT).json (own build dir $(BUILD)/$(VARIANT))
+	[ -f $(BUILD)/$(VARIANT)/build.ninja ] || cmake -S . -B $(BUILD)/$(VARIANT) -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath configs/core/variants/$(VARIANT).json) -DIFC_SANITIZE=$(SANITIZE)
+	cmake --build $(BUILD)/$(VARIANT) -j $(JOBS) --target test_core test_kv test_attention test_reliability
+	cd $(BUILD)/$(VARIANT) && ctest --output-on-failure -j $(JOBS) -L system
+
+test-seg512: ## The system tests on a core with 512 B segments (make test-variant VARIANT=seg512)
+	$(MAKE) test-variant VARIANT=seg512
+
+test-macs2: ## The system tests on a core with 2 MACs per lane (make test-variant VARIANT=macs2)
+	$(MAKE) test-variant VARIANT=macs2
 
 synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=none: area only)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)

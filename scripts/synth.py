@@ -226,71 +226,131 @@ def rtlil_stub(text):
     return "attribute \\blackbox 1\n" + mod[0] + "".join(ports) + "end\n"
 
 
-def run_yosys_cached(top, params, lib, out_dir, cache_dir, force=False):
-    """run_yosys with a per-module cache: the design is elaborated once (read_verilog, chparam,
-    hierarchy: every module derived with the parameters its parent gives it), then each derived
-    module is synthesised alone (MODULE_FLOW, the same passes as the whole-design run, which keeps
-    the hierarchy and so optimises every module on its own too), its children black boxes. A module
-    is looked up in cache_dir by the hash of its elaborated RTLIL (its RTL and parameter values, src
-    attributes dropped), its children's ports, the flow and the liberty: a sweep variant that
-    changes t re-synthesises only the modules t reaches. The per-module netlists are then linked and
-    `stat -liberty` / write_verilog give out_dir/stat.txt and netlist.v exactly as run_yosys does."""
-    os.makedirs(out_dir, exist_ok=True)
+def is_blackbox(text):
+    return "attribute \\blackbox 1" in text.split("module ", 1)[0]
+
+
+def closure(mods, top):
+    """`top` and every module below it (black boxes included), from the RTLIL cells."""
+    seen, todo = set(), [top]
+    while todo:
+        m = todo.pop()
+        if m in seen or m not in mods:
+            continue
+        seen.add(m)
+        todo += [l.split()[1] for l in mods[m].splitlines() if l.startswith("  cell ")]
+    return seen
+
+
+def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=False):
+    """make synth's flow for several parameter sets of `top` at once, through a per-module cache.
+
+    1. One elaboration for all variants: a wrapper module instantiates `top` once per variant with
+       its parameters, and `hierarchy` derives every module with the parameters its parent gives
+       it; a module with the same parameters in two variants is derived once (write_rtlil).
+    2. Each derived module is synthesised alone (MODULE_FLOW, the passes of the whole-design run,
+       which keeps the hierarchy and so optimises every module on its own too), its children black
+       boxes, `jobs` Yosys runs at a time. A module is looked up in cache_dir by the hash of its
+       elaborated RTLIL (its RTL and parameter values, src attributes dropped), its children's
+       ports, the flow and the liberty: a module shared by variants, or unchanged since an earlier
+       run, is synthesised once.
+    3. Per variant, its modules' netlists are linked (the top renamed to `top`) and `stat -liberty`
+       / write_verilog give out_dirs[name]/stat.txt and netlist.v exactly as run_yosys does.
+    Hierarchical like make synth: no optimisation across module boundaries.
+    variants: {name: params}; out_dirs: {name: directory}. Returns one log line per variant."""
     os.makedirs(cache_dir, exist_ok=True)
-    script = yosys_script(top, params, lib, out_dir, True)
-    stamp = stamp_of(script + "cached")
-    stamp_file = os.path.join(out_dir, "stamp")
-    if not force and os.path.exists(stamp_file) and open(stamp_file).read() == stamp and \
-            os.path.exists(os.path.join(out_dir, "stat.txt")):
-        return f"{top}: up to date ({out_dir})"
+    stamps = {}
+    for n, params in variants.items():
+        os.makedirs(out_dirs[n], exist_ok=True)
+        stamps[n] = stamp_of(yosys_script(top, params, lib, out_dirs[n], True) + "cached")
+    todo = {n: p for n, p in variants.items() if force or not (
+        os.path.exists(os.path.join(out_dirs[n], "stamp")) and open(os.path.join(out_dirs[n], "stamp")).read() == stamps[n]
+        and os.path.exists(os.path.join(out_dirs[n], "stat.txt")))}
+    msgs = {n: f"{n}: up to date ({out_dirs[n]})" for n in variants if n not in todo}
+    if not todo:
+        return [msgs[n] for n in variants]
     t0 = time.time()
-    files = " ".join(rtl_files())
-    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
-    elab = os.path.join(out_dir, "elab.il")
-    with open(os.path.join(out_dir, "elab.ys"), "w") as f:
-        f.write(f"read_verilog -sv -DSYNTHESIS -I{ROOT}/rtl/include {files}\nblackbox ifc_sram_1r1w\n"
-                + (f"chparam {chp} {top}\n" if chp else "") + f"hierarchy -check -top {top}\nwrite_rtlil {elab}\n")
-    yosys_or_fail(os.path.join(out_dir, "elab.ys"), os.path.join(out_dir, "elab.log"), top)
+    # 1. Elaboration of every variant in one Yosys run.
+    elab_dir = os.path.join(cache_dir, "elab")
+    os.makedirs(elab_dir, exist_ok=True)
+    inst = {n: f"v_{i}" for i, n in enumerate(todo)}
+    wrapper = "module ifc_synth_variants;\n" + "".join(
+        f"  {top} #({', '.join(f'.{k}({v})' for k, v in p.items())}) {inst[n]} ();\n" for n, p in todo.items()) + "endmodule\n"
+    with open(os.path.join(elab_dir, "variants.sv"), "w") as f:
+        f.write(wrapper)
+    elab = os.path.join(elab_dir, "elab.il")
+    with open(os.path.join(elab_dir, "elab.ys"), "w") as f:
+        f.write(f"read_verilog -sv -DSYNTHESIS -I{ROOT}/rtl/include {' '.join(rtl_files())}\n"
+                f"read_verilog -sv {elab_dir}/variants.sv\nblackbox ifc_sram_1r1w\n"
+                f"hierarchy -check -top ifc_synth_variants\nwrite_rtlil {elab}\n")
+    yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
+    t_elab = time.time() - t0
     mods = split_rtlil(open(elab).read())
+    wrap = mods.pop("\\ifc_synth_variants")
+    tops = {}
+    for l in wrap.splitlines():
+        if l.startswith("  cell "):
+            _, typ, name = l.split()[:3]
+            tops[[n for n in todo if "\\" + inst[n] == name][0]] = typ
+    # 2. Every derived module of every variant, once.
     lib_hash = hashlib.sha256(open(lib, "rb").read()).hexdigest()
     flow = "\n".join(MODULE_FLOW)
-    netlists, hits, synthesised = [], 0, []
+    nl, work = {}, {}
     for name, text in mods.items():
-        if "attribute \\blackbox 1" in text.split("module ", 1)[0]:
+        if is_blackbox(text):
             continue
         children = sorted({l.split()[1] for l in text.splitlines() if l.startswith("  cell ")} & set(mods))
-        deps = "".join(mods[c] if "attribute \\blackbox 1" in mods[c].split("module ", 1)[0] else rtlil_stub(mods[c])
-                       for c in children)
+        deps = "".join(mods[c] if is_blackbox(mods[c]) else rtlil_stub(mods[c]) for c in children)
         body = "".join(l for l in text.splitlines(keepends=True) if not l.lstrip().startswith("attribute \\src"))
         key = hashlib.sha256((flow + lib_hash + body + deps + YOSYS_ERR).encode()).hexdigest()[:24]
         d = os.path.join(cache_dir, key)
-        netlists.append(os.path.join(d, "netlist.v"))
-        if not force and os.path.exists(os.path.join(d, "netlist.v")):
-            hits += 1
-            continue
+        nl[name] = os.path.join(d, "netlist.v")
+        if force or not os.path.exists(nl[name]):
+            work[name] = (d, deps + text)
+
+    def synth_one(name):
+        d, il = work[name]
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "in.il"), "w") as f:
-            f.write(deps + text)
-        mname = name.lstrip("\\")
+            f.write(il)
         with open(os.path.join(d, "synth.ys"), "w") as f:
             f.write(f"read_rtlil {d}/in.il\nhierarchy -top {name}\n"
                     + "\n".join(x.format(top=name, lib=lib) for x in MODULE_FLOW)
                     + f"\nwrite_verilog -noattr {d}/netlist.v.tmp\n")
-        yosys_or_fail(os.path.join(d, "synth.ys"), os.path.join(d, "yosys.log"), mname)
+        t = time.time()
+        yosys_or_fail(os.path.join(d, "synth.ys"), os.path.join(d, "yosys.log"), name.lstrip("\\"))
         os.replace(os.path.join(d, "netlist.v.tmp"), os.path.join(d, "netlist.v"))
-        synthesised.append(area.base_name(name))
-    # Link: the per-module netlists, the SRAM black box, stat and the design's netlist.
+        return time.time() - t
+
+    t1 = time.time()
+    secs = {}
+    # The largest modules first, so that a long one does not start last.
+    order = sorted(work, key=lambda m: -len(work[m][1]))
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        for name, sec in zip(order, ex.map(synth_one, order)):
+            secs[name] = sec
+    t_syn = time.time() - t1
+    log(f"{top} x {len(todo)} variants: elaboration {t_elab:.0f} s, {len(nl)} derived modules, {len(work)} synthesised "
+        f"({t_syn:.0f} s, {jobs} at a time), {len(nl) - len(work)} from the cache")
+    # 3. Link each variant.
     sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
-    with open(os.path.join(out_dir, "link.ys"), "w") as f:
-        f.write(f"read_liberty -lib {lib}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
-                + "".join(f"read_verilog {n}\n" for n in netlists)
-                + f"hierarchy -check -top {top}\ntee -q -o {out_dir}/stat.txt stat -liberty {lib}\n"
-                  f"write_verilog -noattr {out_dir}/netlist.v\n")
-    yosys_or_fail(os.path.join(out_dir, "link.ys"), os.path.join(out_dir, "yosys.log"), top)
-    with open(stamp_file, "w") as f:
-        f.write(stamp)
-    return (f"{top}: {time.time() - t0:.0f} s, {len(netlists)} modules, {hits} from the cache, synthesised: "
-            f"{', '.join(sorted(set(synthesised))) or 'none'} ({out_dir})")
+    for n in todo:
+        d = out_dirs[n]
+        own = sorted(closure(mods, tops[n]) & set(nl))
+        t = time.time()
+        tname = tops[n] if tops[n].startswith("\\") else "\\" + tops[n]  # write_verilog makes it public
+        with open(os.path.join(d, "link.ys"), "w") as f:
+            f.write(f"read_liberty -lib {lib}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                    + "".join(f"read_verilog {nl[m]}\n" for m in own)
+                    + f"hierarchy -check -top {tname}\nrename -top {top}\n"
+                      f"tee -q -o {d}/stat.txt stat -liberty {lib}\nwrite_verilog -noattr {d}/netlist.v\n")
+        yosys_or_fail(os.path.join(d, "link.ys"), os.path.join(d, "yosys.log"), f"{n} (link)")
+        with open(os.path.join(d, "stamp"), "w") as f:
+            f.write(stamps[n])
+        mine = [m for m in own if m in work]
+        msgs[n] = (f"{n}: {len(own)} modules, {len(mine)} synthesised for it or shared "
+                   f"({sum(secs[m] for m in mine):.0f} s), link {time.time() - t:.0f} s ({d})")
+    return [msgs[n] for n in variants]
 
 
 def yosys_or_fail(script, logf, what):

@@ -3,8 +3,11 @@
 
 Variants of configs/core/default.json (lanes, MACs per lane, segment size, ECC t, correctors) are
 synthesised with make synth's passes (scripts/synth.py: hierarchical ifc_core, area model of
-synth/README.md), each module on its own through a cache keyed by its elaborated RTLIL
-(synth.run_yosys_cached, <build>/synth-sweep/cache): a variant re-synthesises only what it changes. For the variants named by --util (default: all), the core is Verilated with the
+synth/README.md) by synth.run_yosys_cached: one Yosys elaboration of all variants (a wrapper
+instantiates ifc_core once per variant), then every distinct derived module (module + parameters)
+synthesised once across all variants, through a cache keyed by its elaborated RTLIL
+(<build>/synth-sweep/cache), and each variant linked from its modules' netlists. For the variants
+named by --util (default: all), the core is Verilated with the
 variant (a build directory of its own, <build>/<variant>, -DIFC_CORE_CONFIG=<variant>.json, target
 ifc; the default point uses <build> itself) and
   ifc gemv --random --rows 256 --cols 11008 --dtype int8 --rber 1e-4 --json f
@@ -34,7 +37,7 @@ VARIANTS = {
     "default": ({}, "4 lanes x 4 MACs, 256 B segments, t = 8, 2 ports x 4 engines"),
     "lanes2": ({"pe_lanes": 2}, "2 PE lanes"),
     "lanes8": ({"pe_lanes": 8}, "8 PE lanes"),
-    "macs2": ({"pe_macs": 2}, "2 MACs per lane"),
+    "macs2": ("configs/core/variants/macs2.json", "2 MACs per lane"),
     "seg512": ("configs/core/variants/seg512.json", "512 B segments (GF(2^13), t = 8, 24 B slot)"),
     "t4": ({"ecc_t": 4}, "ECC t = 4"),
     "t12": ({"ecc_t": 12}, "ECC t = 12"),
@@ -44,10 +47,7 @@ VARIANTS = {
 
 # Variants that synthesise but do not compute yet, so their utilization is not measured: the
 # reason is printed in the table.
-UTIL_SKIP = {
-    "macs2": "Macs != 4 does not compute yet: ifc_core's activation loader packs one 64-bit beat (8 INT8 "
-             "or 4 BF16 elements) into 128-bit words of 2 x 4 MACs",
-}
+UTIL_SKIP = {}
 
 # The default sweep: one step along each knob (lanes8 and corr2x2 are there to ask for).
 DEFAULT_SET = ["default", "lanes2", "macs2", "seg512", "t4", "t12", "corr1x4"]
@@ -101,6 +101,7 @@ def main():
     ap.add_argument("--util", default="all", help="variants whose utilization is measured: all, none, or a list")
     ap.add_argument("--no-area", action="store_true", help="utilization only (no Yosys runs; area from earlier runs if any)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="parallel jobs of each Verilator build")
+    ap.add_argument("--yosys-jobs", type=int, default=1, help="per-module Yosys runs at a time")
     a = ap.parse_args()
 
     build = os.path.abspath(a.build)
@@ -123,20 +124,19 @@ def main():
         plans[n] = (path, cfg, d)
 
     def area_job():
-        """Yosys, one variant at a time (the machine's other core builds the Verilator models), through
-        the per-module cache (synth.run_yosys_cached): the first variant synthesises every module, the
-        others only the modules their parameters reach."""
-        failed = {}
-        for n, (p, cfg, d) in plans.items():
-            if a.no_area:
-                break
-            try:
-                log(f"{n}: " + synth.run_yosys_cached("ifc_core", synth.core_params(cfg), lib,
-                                                      os.path.join(d, "ifc_core"), os.path.join(out, "cache")))
-            except Exception as e:  # noqa: BLE001
-                failed[n] = str(e).splitlines()[0]
-                log(f"{n}: {failed[n]}")
-        return failed
+        """Yosys beside the Verilator builds: every variant elaborated in one run, each distinct module
+        synthesised once (synth.run_yosys_cached)."""
+        if a.no_area:
+            return {}
+        try:
+            for m in synth.run_yosys_cached("ifc_core", {n: synth.core_params(cfg) for n, (p, cfg, d) in plans.items()},
+                                            lib, {n: os.path.join(d, "ifc_core") for n, (p, cfg, d) in plans.items()},
+                                            os.path.join(out, "cache"), jobs=a.yosys_jobs):
+                log(m)
+        except Exception as e:  # noqa: BLE001
+            log(f"Yosys: {e}")
+            return {n: str(e).splitlines()[0] for n in plans}
+        return {}
 
     def util_job():
         res = {}
