@@ -85,6 +85,8 @@ def measure_util(name, cfg_path, bdir, jobs):
 
 def config_of(n, base):
     over = VARIANTS[n][0]
+    if n == "default":  # the default point is configs/core/default.json itself (and <build> is its build)
+        over = "configs/core/default.json"
     if isinstance(over, str):  # a configuration file of its own (configs/core/variants/)
         path = os.path.join(ROOT, over)
         return path, json.load(open(path))
