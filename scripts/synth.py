@@ -96,6 +96,13 @@ def core_params(cfg):
     bch = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "gen_bch.py"), str(m), str(t), "--json"],
                                     check=True, capture_output=True, text=True).stdout)
     parity = int(bch["parity_bits"])
+    # The slot holds the parity and the CRC field: without this check a configuration whose parity
+    # does not fit makes ifc_kv_append's FieldBits (SlotW - ParityBits, unsigned) wrap, and Yosys
+    # unrolls a 2^32-iteration loop until the machine runs out of memory.
+    need = parity + (32 if cfg.get("seg_crc") else 0)
+    if need > 8 * int(cfg["seg_slot_bytes"]):
+        raise ValueError(f"{cfg.get('name')}: {parity} parity bits{' + 32 CRC bits' if cfg.get('seg_crc') else ''} "
+                         f"do not fit the {cfg['seg_slot_bytes']} B segment slot (seg_slot_bytes)")
     rp = read_path_params(cfg)
     p = dict(rp)
     p.update({
