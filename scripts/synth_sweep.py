@@ -80,7 +80,21 @@ def measure_util(name, cfg_path, bdir, jobs):
         raise RuntimeError(f"ifc gemv failed: {r.stderr.strip()[-300:]}")
     st = json.load(open(out))
     st["build_s"], st["run_s"] = t1 - t0, time.time() - t1
+    with open(os.path.join(bdir, "sweep_util.json"), "w") as f:
+        json.dump(st, f, indent=1)
     return st
+
+
+def earlier_util(bdir):
+    """--report-only: the statistics of the last measure_util in bdir (sweep_util.json; the bare
+    ifc gemv JSON of a run that was stopped before it saved its times), or None."""
+    for fn in ("sweep_util.json", "sweep_gemv.json"):
+        if os.path.exists(os.path.join(bdir, fn)):
+            st = json.load(open(os.path.join(bdir, fn)))
+            st.setdefault("build_s", float("nan"))
+            st.setdefault("run_s", float("nan"))
+            return st
+    return None
 
 
 def config_of(n, base):
@@ -103,6 +117,8 @@ def main():
     ap.add_argument("--util", default="all", help="variants whose utilization is measured: all, none, or a list")
     ap.add_argument("--no-area", action="store_true", help="utilization only (no Yosys runs; area from earlier runs if any)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="parallel jobs of each Verilator build")
+    ap.add_argument("--report-only", action="store_true",
+                    help="no Yosys runs and no builds: the table from the results of earlier runs (area and utilization)")
     ap.add_argument("--yosys-jobs", type=int, default=1, help="per-module Yosys runs at a time")
     a = ap.parse_args()
 
@@ -128,7 +144,7 @@ def main():
     def area_job():
         """Yosys beside the Verilator builds: every variant elaborated in one run, each distinct module
         synthesised once (synth.run_yosys_cached)."""
-        if a.no_area:
+        if a.no_area or a.report_only:
             return {}
         try:
             for m in synth.run_yosys_cached("ifc_core", {n: synth.core_params(cfg) for n, (p, cfg, d) in plans.items()},
@@ -146,6 +162,11 @@ def main():
             if n not in plans:
                 continue
             bdir = build if n == "default" else os.path.join(build, n)
+            if a.report_only:
+                st = earlier_util(bdir)
+                if st:
+                    res[n] = st
+                continue
             log(f"{n}: Verilator build of the core ({bdir}) and ifc gemv {' '.join(GEMV)}")
             try:
                 res[n] = measure_util(n, plans[n][0], bdir, a.jobs)
