@@ -249,6 +249,15 @@ def closure(mods, top):
     return seen
 
 
+def rtlil_key_text(text):
+    """A module's RTLIL as a cache key: src attributes dropped, and the global counters in the names
+    Yosys generates ($eq$<file>:<line>$<n>) renumbered in order of appearance, so that the same
+    module elaborated in another run (other variants, another order) gets the same key."""
+    body = "".join(l for l in text.splitlines(keepends=True) if not l.lstrip().startswith("attribute \\src"))
+    ids = {}
+    return re.sub(r"(\.sv:\d+(?:\.\d+-\d+\.\d+)?)\$(\d+)", lambda m: f"{m.group(1)}${ids.setdefault(m.group(2), len(ids))}", body)
+
+
 def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=False):
     """make synth's flow for several parameter sets of `top` at once, through a per-module cache.
 
@@ -286,9 +295,15 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
     with open(os.path.join(elab_dir, "variants.sv"), "w") as f:
         f.write(wrapper)
     elab = os.path.join(elab_dir, "elab.il")
+    # -defer: read_verilog only parses; without it every module is elaborated once more with its
+    # default parameters (about a third of the elaboration's CPU time), which hierarchy then
+    # re-derives anyway. The SRAM is read first, without -defer, to become the black box.
+    sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
     with open(os.path.join(elab_dir, "elab.ys"), "w") as f:
-        f.write(f"read_verilog -sv -DSYNTHESIS -I{ROOT}/rtl/include {' '.join(rtl_files())}\n"
-                f"read_verilog -sv {elab_dir}/variants.sv\nblackbox ifc_sram_1r1w\n"
+        f.write(f"read_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                f"read_verilog -sv -defer -DSYNTHESIS -I{ROOT}/rtl/include "
+                f"{' '.join(x for x in rtl_files() if x != sram_rtl)}\n"
+                f"read_verilog -sv -defer {elab_dir}/variants.sv\n"
                 f"hierarchy -check -top ifc_synth_variants\nwrite_rtlil {elab}\n")
     yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
     t_elab = time.time() - t0
@@ -308,8 +323,7 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
             continue
         children = sorted({l.split()[1] for l in text.splitlines() if l.startswith("  cell ")} & set(mods))
         deps = "".join(mods[c] if is_blackbox(mods[c]) else rtlil_stub(mods[c]) for c in children)
-        body = "".join(l for l in text.splitlines(keepends=True) if not l.lstrip().startswith("attribute \\src"))
-        key = hashlib.sha256((flow + lib_hash + body + deps + YOSYS_ERR).encode()).hexdigest()[:24]
+        key = hashlib.sha256((flow + lib_hash + rtlil_key_text(text) + deps + YOSYS_ERR).encode()).hexdigest()[:24]
         d = os.path.join(cache_dir, key)
         nl[name] = os.path.join(d, "netlist.v")
         if force or not os.path.exists(nl[name]):
