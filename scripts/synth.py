@@ -305,7 +305,18 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
                 f"{' '.join(x for x in rtl_files() if x != sram_rtl)}\n"
                 f"read_verilog -sv -defer {elab_dir}/variants.sv\n"
                 f"hierarchy -check -top ifc_synth_variants\nwrite_rtlil {elab}\n")
-    yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
+    # The elaboration is reused while the wrapper, the script and the RTL are unchanged (a sweep that
+    # was stopped during the per-module runs resumes without it).
+    h = hashlib.sha256((wrapper + open(os.path.join(elab_dir, "elab.ys")).read() + YOSYS_ERR).encode())
+    for x in rtl_files() + [os.path.join(ROOT, "rtl", "include", "ifc_assert.svh")]:
+        h.update(open(x, "rb").read())
+    elab_stamp = os.path.join(elab_dir, "elab.stamp")
+    if force or not (os.path.exists(elab) and os.path.exists(elab_stamp) and open(elab_stamp).read() == h.hexdigest()):
+        if os.path.exists(elab_stamp):
+            os.remove(elab_stamp)
+        yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
+        with open(elab_stamp, "w") as f:
+            f.write(h.hexdigest())
     t_elab = time.time() - t0
     mods = split_rtlil(open(elab).read())
     wrap = mods.pop("\\ifc_synth_variants")
