@@ -354,6 +354,117 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
         os.replace(os.path.join(d, "netlist.v.tmp"), os.path.join(d, "netlist.v"))
         return time.time() - t
 
+    own = {n: sorted(closure(mods, tops[n]) & set(nl)) for n in todo}
+
+    def link(n):
+        """3. The variant's netlist from its modules' netlists, the top renamed to `top`."""
+        d = out_dirs[n]
+        t = time.time()
+        tname = tops[n] if tops[n].startswith("\\") else "\\" + tops[n]  # write_verilog makes it public
+        with open(os.path.join(d, "link.ys"), "w") as f:
+            f.write(f"read_liberty -lib {lib}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                    + "".join(f"read_verilog {nl[m]}\n" for m in own[n])
+                    + f"hierarchy -check -top {tname}\nrename -top {top}\n"
+                      f"tee -q -o {d}/stat.txt stat -liberty {lib}\nwrite_verilog -noattr {d}/netlist.v\n")
+        yosys_or_fail(os.path.join(d, "link.ys"), os.path.join(d, "yosys.log"), f"{n} (link)")
+        with open(os.path.join(d, "stamp"), "w") as f:
+            f.write(stamps[n])
+        mine = [m for m in own[n] if m in work]
+        msgs[n] = (f"{n}: {len(own[n])} modules, {len(mine)} synthesised for it or shared "
+                   f"({sum(secs[m] for m in mine):.0f} s), link {time.time() - t:.0f} s ({d})")
+        log(msgs[n])
+
+    t1 = time.time()
+    secs = {}
+    # Variant by variant (each variant's new modules, the largest first), and each variant linked
+    # as soon as its modules are there: a sweep stopped early still has its first variants' area.
+    order = []
+    for n in todo:
+        order += sorted((m for m in own[n] if m in work and m not in order), key=lambda m: -len(work[m][1]))
+    linked = set()
+    with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        futs = {ex.submit(synth_one, m): m for m in order}
+        for fu in cf.as_completed(futs):
+            secs[futs[fu]] = fu.result()
+            for n in todo:
+                if n not in linked and all(m in secs or m not in work for m in own[n]):
+                    linked.add(n)
+                    link(n)
+    for n in todo:
+        if n not in linked:
+            link(n)
+    log(f"{top} x {len(todo)} variants: elaboration {t_elab:.0f} s, {len(nl)} derived modules, {len(work)} synthesised "
+        f"({time.time() - t1:.0f} s, {jobs} at a time), {len(nl) - len(work)} from the cache")
+    return [msgs[n] for n in variants]
+    t0 = time.time()
+    # 1. Elaboration of every variant in one Yosys run.
+    elab_dir = os.path.join(cache_dir, "elab")
+    os.makedirs(elab_dir, exist_ok=True)
+    inst = {n: f"v_{i}" for i, n in enumerate(todo)}
+    wrapper = "module ifc_synth_variants;\n" + "".join(
+        f"  {top} #({', '.join(f'.{k}({v})' for k, v in p.items())}) {inst[n]} ();\n" for n, p in todo.items()) + "endmodule\n"
+    with open(os.path.join(elab_dir, "variants.sv"), "w") as f:
+        f.write(wrapper)
+    elab = os.path.join(elab_dir, "elab.il")
+    # -defer: read_verilog only parses; without it every module is elaborated once more with its
+    # default parameters (about a third of the elaboration's CPU time), which hierarchy then
+    # re-derives anyway. The SRAM is read first, without -defer, to become the black box.
+    sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
+    with open(os.path.join(elab_dir, "elab.ys"), "w") as f:
+        f.write(f"read_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
+                f"read_verilog -sv -defer -DSYNTHESIS -I{ROOT}/rtl/include "
+                f"{' '.join(x for x in rtl_files() if x != sram_rtl)}\n"
+                f"read_verilog -sv -defer {elab_dir}/variants.sv\n"
+                f"hierarchy -check -top ifc_synth_variants\nwrite_rtlil {elab}\n")
+    # The elaboration is reused while the wrapper, the script and the RTL are unchanged (a sweep that
+    # was stopped during the per-module runs resumes without it).
+    h = hashlib.sha256((wrapper + open(os.path.join(elab_dir, "elab.ys")).read() + YOSYS_ERR).encode())
+    for x in rtl_files() + [os.path.join(ROOT, "rtl", "include", "ifc_assert.svh")]:
+        h.update(open(x, "rb").read())
+    elab_stamp = os.path.join(elab_dir, "elab.stamp")
+    if force or not (os.path.exists(elab) and os.path.exists(elab_stamp) and open(elab_stamp).read() == h.hexdigest()):
+        if os.path.exists(elab_stamp):
+            os.remove(elab_stamp)
+        yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
+        with open(elab_stamp, "w") as f:
+            f.write(h.hexdigest())
+    t_elab = time.time() - t0
+    mods = split_rtlil(open(elab).read())
+    wrap = mods.pop("\\ifc_synth_variants")
+    tops = {}
+    for l in wrap.splitlines():
+        if l.startswith("  cell "):
+            _, typ, name = l.split()[:3]
+            tops[[n for n in todo if "\\" + inst[n] == name][0]] = typ
+    # 2. Every derived module of every variant, once.
+    lib_hash = hashlib.sha256(open(lib, "rb").read()).hexdigest()
+    flow = "\n".join(MODULE_FLOW)
+    nl, work = {}, {}
+    for name, text in mods.items():
+        if is_blackbox(text):
+            continue
+        children = sorted({l.split()[1] for l in text.splitlines() if l.startswith("  cell ")} & set(mods))
+        deps = "".join(mods[c] if is_blackbox(mods[c]) else rtlil_stub(mods[c]) for c in children)
+        key = hashlib.sha256((flow + lib_hash + rtlil_key_text(text) + deps + YOSYS_ERR).encode()).hexdigest()[:24]
+        d = os.path.join(cache_dir, key)
+        nl[name] = os.path.join(d, "netlist.v")
+        if force or not os.path.exists(nl[name]):
+            work[name] = (d, deps + text)
+
+    def synth_one(name):
+        d, il = work[name]
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "in.il"), "w") as f:
+            f.write(il)
+        with open(os.path.join(d, "synth.ys"), "w") as f:
+            f.write(f"read_rtlil {d}/in.il\nhierarchy -top {name}\n"
+                    + "\n".join(x.format(top=name, lib=lib) for x in MODULE_FLOW)
+                    + f"\nwrite_verilog -noattr {d}/netlist.v.tmp\n")
+        t = time.time()
+        yosys_or_fail(os.path.join(d, "synth.ys"), os.path.join(d, "yosys.log"), name.lstrip("\\"))
+        os.replace(os.path.join(d, "netlist.v.tmp"), os.path.join(d, "netlist.v"))
+        return time.time() - t
+
     t1 = time.time()
     secs = {}
     # The largest modules first, so that a long one does not start last.
