@@ -122,7 +122,7 @@ def block_table(mods, srams, top, nand2_um2=OSU018_NAND2X1_UM2):
         own_cells = sum(k for c, k in mods[m]["cells"].items() if c not in mods and base_name(c) != "ifc_sram_1r1w")
         r["cells"] += n * own_cells
         r["um2"] += n * mods[m]["area"]
-        for w, d in srams.get(m, []):
+        for w, d in srams.get(m.lstrip("\\"), []):  # parse_srams names drop the leading backslash
             r["srams"].append({"width": w, "depth": d, "count": n})
             r["sram_bits"] += n * w * d
             role = SRAM_ROLE.get(b, ("SRAM macro", True))
