@@ -82,27 +82,14 @@ wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segm
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
 
-PGO     ?= ON
-PGO_DIR := $(abspath $(BUILD))/pgo-profile
-
-bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/ (PGO=OFF: no profile-guided model)
-ifeq ($(PGO),ON)
-	@# The GEMV and KV benchmarks run the profile-guided model (sim/CMakeLists.txt, IFC_PGO): an
-	@# instrumented tree, its training run (scripts/pgo_train.sh), and the tree $(BUILD)/pgo
-	@# compiled with the profile. Same RTL, cycles and results as $(BUILD)'s own bench_gemv.
-	cmake -S . -B $(BUILD)/pgo-gen $(CMAKE_FLAGS) -DIFC_PGO=gen -DIFC_PGO_DIR=$(PGO_DIR)
-	cmake --build $(BUILD)/pgo-gen -j $(JOBS) --target bench_gemv
-	scripts/pgo_train.sh $(BUILD)/pgo-gen $(PGO_DIR)
-	cmake -S . -B $(BUILD)/pgo $(CMAKE_FLAGS) -DIFC_PGO=use -DIFC_PGO_DIR=$(PGO_DIR)
-	cmake --build $(BUILD)/pgo -j $(JOBS) --target bench_gemv bench_kv
-else
-	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv bench_kv
-endif
+bench: deps $(BUILD)/build.ninja ## Benchmarks: figures printed and saved as JSON under build/bench/
+	@# What scripts/bench.sh runs (the tests are not needed: make test builds them).
+	cmake --build $(BUILD) -j $(JOBS) --target ifc bench_ecc bench_ecc_corrector bench_gemv bench_kv
 	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
 	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)
 	cmake --build $(BUILD)/rber1e-3 -j $(JOBS) --target bench_gemv
-	BENCH_MODEL_BUILD=$(if $(filter ON,$(PGO)),$(BUILD)/pgo,$(BUILD)) scripts/bench.sh $(BUILD)
+	scripts/bench.sh $(BUILD)
 
 UPDATE_BASELINE ?=
 SWEEP_UTIL      ?= all

@@ -4,8 +4,6 @@
 #              Target: sustained bandwidth >= 99% of planes x page bytes / tR.
 set -euo pipefail
 build=${1:-build}
-# The tree whose bench_gemv / bench_kv run (make bench: the profile-guided $build/pgo; default $build).
-model_build=${BENCH_MODEL_BUILD:-$build}
 cd "$(dirname "$0")/.."
 out="$build/bench"
 mkdir -p "$out"
@@ -24,14 +22,14 @@ fi
 
 echo "== gemv: LLaMA-7B FFN 4096 x 11008 INT8, RBER 0 / 1e-5 / 1e-4 / 1e-3, out-of-order vs in-order"
 echo "   (GEMV_ROWS=<n> runs fewer rows; the full matrix takes several minutes)"
-"$model_build/tb/bench/bench_gemv" "$out/gemv.json" "${GEMV_ROWS:-4096}" 11008
+"$build/tb/bench/bench_gemv" "$out/gemv.json" "${GEMV_ROWS:-4096}" 11008
 if [ -x "$build/rber1e-3/tb/bench/bench_gemv" ]; then
   echo "== gemv at RBER 1e-3 on configs/core/rber1e-3.json (t = 12, 4 corrector ports x 2 engines, Chien 32/cycle)"
   "$build/rber1e-3/tb/bench/bench_gemv" "$out/gemv_rber1e-3.json" "${GEMV_ROWS:-4096}" 11008 1e-3
 fi
 
 echo "== kv: KV append bandwidth (programs at the real tPROG) and q.K^T throughput vs context (docs/kvnand.md)"
-"$model_build/tb/bench/bench_kv" "$out/kv.json"
+"$build/tb/bench/bench_kv" "$out/kv.json"
 
 python3 - "$out" <<'PY'
 import json, sys, pathlib
