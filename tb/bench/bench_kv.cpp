@@ -254,8 +254,7 @@ nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
   std::mt19937_64 rng(9);
   std::vector<model::ActVector> keys[kGroups], values[kGroups];
   nlohmann::json arr = nlohmann::json::array();
-  fmt::print("{:>8} {:>14} {:>12} {:>14} {:>12} {:>8} {:>6}
-", "context", "one_at_a_time", "us", "attn_multi", "us",
+  fmt::print("{:>8} {:>14} {:>12} {:>14} {:>12} {:>8} {:>6}\n", "context", "one_at_a_time", "us", "attn_multi", "us",
              "speedup", "exact");
   auto run = [&](void) {
     for (uint64_t guard = 0; guard < 400000000 && (drv.results().empty() || !drv.results().back().is_status); ++guard)
@@ -329,8 +328,7 @@ nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
     r["speedup"] = double(seq_cycles) / double(par_cycles);
     r["bit_exact"] = exact;
     arr.push_back(r);
-    fmt::print("{:>8} {:>14} {:>12.1f} {:>14} {:>12.1f} {:>8.3f} {:>6}
-", ctx, seq_cycles,
+    fmt::print("{:>8} {:>14} {:>12.1f} {:>14} {:>12.1f} {:>8.3f} {:>6}\n", ctx, seq_cycles,
                r["one_at_a_time_us"].get<double>(), par_cycles, r["attn_multi_us"].get<double>(),
                r["speedup"].get<double>(), exact ? "yes" : "NO");
     if (!exact) std::exit(1);
