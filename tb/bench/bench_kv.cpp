@@ -46,6 +46,14 @@ struct KvBench {
   }
 };
 
+/// The die of the ATTN measurements: reads at the real tR, tPROG shortened to 20 us so the appends
+/// simulate quickly (they are not timed: every measurement waits until the planes are free first).
+nand::NandConfig attn_die() {
+  nand::NandConfig cfg;
+  cfg.t_prog_ns = 20000;
+  return cfg;
+}
+
 /// Runs `sim` until every plane of `nand` is free (no earlier busy time is counted in a measurement).
 void wait_planes_free(tb::RtlSim<Vifc_core>& sim, const nand::NandArray& nand, double period_ns) {
   uint64_t busy_ns = 0;
@@ -181,9 +189,7 @@ nlohmann::json bench_scores(const std::vector<uint32_t>& contexts, nlohmann::jso
 // ATTN needs the slot's sequence state). Reads at the die's real tR; tPROG shortened to 20 us so the
 // appends simulate quickly (they are not timed: every ATTN waits until the planes are free first).
 nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
-  nand::NandConfig cfg;
-  cfg.t_prog_ns = 20000;
-  KvBench b(cfg);
+  KvBench b(attn_die());
   auto& [nand, sim, cosim, drv] = b;
   nand.set_fixed_rber(0);
   std::mt19937_64 rng(7);
@@ -246,9 +252,7 @@ nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
 // the current one drains). Both from the first command to the last status word, planes free at
 // the start; every output bit-exact with the reference chain.
 nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
-  nand::NandConfig cfg;
-  cfg.t_prog_ns = 20000;
-  KvBench b(cfg);
+  KvBench b(attn_die());
   auto& [nand, sim, cosim, drv] = b;
   nand.set_fixed_rber(0);
   std::mt19937_64 rng(9);

@@ -80,6 +80,34 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     return *drv_;
   }
 
+  /// The decode cases' set-up: D of each slot (0: drawn from {128, 256, 512}), the die, a random KV
+  /// base page (core and model), the case's RBER; returns the append model.
+  model::KvAppendModel decode_setup(const AttnCase& c, uint64_t seed, std::mt19937_64& rng, uint32_t (&d)[kGroups]) {
+    for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
+    CoreDriver& drv = bring_up(seed, c.ready_prob);
+    const uint32_t base = 20 + uint32_t(rng() % 16);
+    drv.csr_write(core::kKvBase, base);
+    model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
+    m.set_base(base);
+    if (c.rber > 0) nand_->set_fixed_rber(c.rber);
+    return m;
+  }
+
+  /// Appends token t of every slot (random K and V rows of D = d[g]) to the model and through the core.
+  void append_all(CoreDriver& drv, std::mt19937_64& rng, model::KvAppendModel& m, uint32_t t, const uint32_t (&d)[kGroups],
+                  std::vector<model::ActVector> (&keys)[kGroups], std::vector<model::ActVector> (&values)[kGroups],
+                  std::vector<model::KvProgram>& want) {
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      keys[g].push_back(normal_bf16(rng, d[g]));
+      values[g].push_back(normal_bf16(rng, d[g]));
+      ASSERT_EQ(m.append(1, d[g], g, t, keys[g].back(), values[g].back(), want), 0);
+      drv.push_kv_append(g, t, keys[g].back(), values[g].back());
+      ASSERT_TRUE(drv.wait_status(2000000));
+      ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
+      drv.results().clear();
+    }
+  }
+
   /// Appends `n` random tokens of D = d to `slot` through KV_APPEND (each must succeed).
   void append(CoreDriver& drv, std::mt19937_64& rng, uint32_t slot, uint32_t n, uint32_t d,
               std::vector<model::ActVector>& keys, std::vector<model::ActVector>& values) {
@@ -167,13 +195,8 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   const uint64_t seed = test_seed("AttnCore.Decode", c.seed);
   std::mt19937_64 rng(seed);
   uint32_t d[kGroups];
-  for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
-  CoreDriver& drv = bring_up(seed, c.ready_prob);
-  const uint32_t base = 20 + uint32_t(rng() % 16);
-  drv.csr_write(core::kKvBase, base);
-  model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
-  m.set_base(base);
-  if (c.rber > 0) nand_->set_fixed_rber(c.rber);
+  model::KvAppendModel m = decode_setup(c, seed, rng, d);
+  CoreDriver& drv = *drv_;
 
   // ATTN after these token counts: the first tokens, both sides of every stripe boundary, the
   // end, and a random sample in between.
@@ -191,15 +214,8 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   uint32_t attns = 0, open_attns = 0;
   std::vector<uint32_t> out;
   for (uint32_t t = 0; t < c.tokens; ++t) {
-    for (uint32_t g = 0; g < kGroups; ++g) {
-      keys[g].push_back(normal_bf16(rng, d[g]));
-      values[g].push_back(normal_bf16(rng, d[g]));
-      ASSERT_EQ(m.append(1, d[g], g, t, keys[g].back(), values[g].back(), want), 0);
-      drv.push_kv_append(g, t, keys[g].back(), values[g].back());
-      ASSERT_TRUE(drv.wait_status(2000000));
-      ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
-      drv.results().clear();
-    }
+    append_all(drv, rng, m, t, d, keys, values, want);
+    ASSERT_FALSE(HasFatalFailure());
     for (uint32_t g = 0; g < kGroups; ++g) {
       const uint32_t n = t + 1;
       if (!when[g].count(n)) continue;
@@ -255,13 +271,8 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
   const uint64_t seed = test_seed("AttnCore.MultiGroup", c.seed);
   std::mt19937_64 rng(seed);
   uint32_t d[kGroups];
-  for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
-  CoreDriver& drv = bring_up(seed, c.ready_prob);
-  const uint32_t base = 20 + uint32_t(rng() % 16);
-  drv.csr_write(core::kKvBase, base);
-  model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
-  m.set_base(base);
-  if (c.rber > 0) nand_->set_fixed_rber(c.rber);
+  model::KvAppendModel m = decode_setup(c, seed, rng, d);
+  CoreDriver& drv = *drv_;
   std::set<uint32_t> when;
   for (uint32_t n : {1u, 3u, c.tokens}) when.insert(n);
   for (uint32_t g = 0; g < kGroups; ++g) {
@@ -276,15 +287,8 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
   bool failed[kGroups];
   uint32_t cmds = 0, groups_checked = 0;
   for (uint32_t t = 0; t < c.tokens; ++t) {
-    for (uint32_t g = 0; g < kGroups; ++g) {
-      keys[g].push_back(normal_bf16(rng, d[g]));
-      values[g].push_back(normal_bf16(rng, d[g]));
-      ASSERT_EQ(m.append(1, d[g], g, t, keys[g].back(), values[g].back(), want), 0);
-      drv.push_kv_append(g, t, keys[g].back(), values[g].back());
-      ASSERT_TRUE(drv.wait_status(2000000));
-      ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
-      drv.results().clear();
-    }
+    append_all(drv, rng, m, t, d, keys, values, want);
+    ASSERT_FALSE(HasFatalFailure());
     const uint32_t n = t + 1;
     if (!when.count(n)) continue;
     const uint32_t tt = (rng() % 5 == 0) ? 1 + uint32_t(rng() % n) : n;
