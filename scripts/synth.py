@@ -467,7 +467,7 @@ def sta_netlist(netlist, lib, d, top):
 STAGE_CAP_NS = 1.0  # a stage slower than this is a high-fanout net that a buffer tree would fix
 
 
-def run_sta(netlist, lib, clock_mhz, out_dir, paths=500, top="ifc_core"):
+def run_sta(netlist, lib, clock_mhz, out_dir, paths=5000, top="ifc_core"):
     """Critical path of the core netlist with OpenSTA (Debian opensta, 2019) at the osu018 typical
     corner. Yosys/ABC map without timing and insert no fanout buffers, so a few nets drive hundreds
     of pins; the raw arrival is reported, and an estimate with those stages buffered (each stage
