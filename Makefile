@@ -82,8 +82,9 @@ wave-png: deps $(BUILD)/build.ninja ## Headless GTKWave screenshot: a dirty segm
 	python3 scripts/wave_filters.py --out sim/waves/filters $(WAVE_FILTER_SRC)
 	scripts/wave_png.sh $(BUILD) $(WAVE_PNG)
 
-bench: build ## Benchmarks: figures printed and saved as JSON under build/bench/
-	cmake --build $(BUILD) -j $(JOBS) --target bench_gemv bench_kv
+bench: deps $(BUILD)/build.ninja ## Benchmarks: figures printed and saved as JSON under build/bench/
+	@# What scripts/bench.sh runs (the tests are not needed: make test builds them).
+	cmake --build $(BUILD) -j $(JOBS) --target ifc bench_ecc bench_ecc_corrector bench_gemv bench_kv
 	@# The RBER 1e-3 operating point (t = 12, 4 corrector ports): its own elaboration of the core.
 	[ -f $(BUILD)/rber1e-3/build.ninja ] || cmake -S . -B $(BUILD)/rber1e-3 -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath configs/core/rber1e-3.json) -DIFC_SANITIZE=$(SANITIZE)

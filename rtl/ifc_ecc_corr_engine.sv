@@ -196,16 +196,16 @@ module ifc_ecc_corr_engine #(
   logic [NerrW-1:0]      found_q, found_d;    // roots found so far
   logic [IW-1:0]         ci_q, ci_d;          // Chien base position
   logic [ChienPar-1:0]   taken_q, taken_d;    // roots of the current group already recorded
-  // Datapath registers (no reset)
-  logic [RemPadW-1:0]    rem_q, rem_d;        // remainder shift register, top SyndPar bits first
-  logic [QLen*M-1:0]     q_q, q_d;            // Q[k] = S_(2T-k) (k < 2T), then zeros; see below
-  logic [(T+1)*M-1:0]    lam_q, lam_d;        // lambda_0..T; Chien terms in the Chien phase
-  logic [T*M-1:0]        b_q, b_d;            // b_0..T-1
-  logic [M-1:0]          gamma_q, gamma_d, delta_q, delta_d;
-  logic [T*PosW-1:0]     pos_q, pos_d;
-  logic [IdW-1:0]        id_q, id_d;
-  logic                  unc_q, unc_d;
-  logic [NerrW-1:0]      nerr_q, nerr_d;
+  // Datapath registers (no reset; written by the state-guarded block below)
+  logic [RemPadW-1:0]    rem_q;               // remainder shift register, top SyndPar bits first
+  logic [QLen*M-1:0]     q_q;                 // Q[k] = S_(2T-k) (k < 2T), then zeros; see below
+  logic [(T+1)*M-1:0]    lam_q;               // lambda_0..T; Chien terms in the Chien phase
+  logic [T*M-1:0]        b_q;                 // b_0..T-1
+  logic [M-1:0]          gamma_q, delta_q;
+  logic [T*PosW-1:0]     pos_q;
+  logic [IdW-1:0]        id_q;
+  logic                  unc_q;
+  logic [NerrW-1:0]      nerr_q;
 
   // Q is the syndrome window of the BM: Q[k] holds S_(2s+2T-k) at step s (0 outside 1..2T), so the
   // window S_(2s+1-i), i = 0..T, sits at the fixed positions k = 2T-1+i, and each step shifts Q up
@@ -421,10 +421,15 @@ module ifc_ecc_corr_engine #(
   assign ch_last_group = ch_next_base >= IW'(CodeBits);
 
   // ---------------------------------------------------------------------------------------------
-  // Next state
+  // Next state: control registers here, datapath registers in the state-guarded block below
   // ---------------------------------------------------------------------------------------------
   logic             adv;        // Chien: move to the next group
   logic [NerrW-1:0] found_n;    // Chien: roots found including this cycle's
+  logic             bm_swap;    // BM update: b <- x*lambda, gamma <- delta, L <- 2s+1-L
+  logic             chk_unc;    // StChk: uncorrectable (L > T or deg(lambda) != L)
+
+  assign bm_swap = (delta_q != '0) && (l_q <= LW'(s_q));
+  assign chk_unc = (l_q > LW'(T)) || (LW'(lam_deg) != l_q);
 
   always_comb begin
     adv     = 1'b1;
@@ -437,75 +442,38 @@ module ifc_ecc_corr_engine #(
     found_d = found_q;
     ci_d    = ci_q;
     taken_d = taken_q;
-    rem_d   = rem_q;
-    q_d     = q_q;
-    lam_d   = lam_q;
-    b_d     = b_q;
-    gamma_d = gamma_q;
-    delta_d = delta_q;
-    pos_d   = pos_q;
-    id_d    = id_q;
-    unc_d   = unc_q;
-    nerr_d  = nerr_q;
 
     case (st_q)
       StIdle: begin
         if (start_valid_i) begin
-          rem_d = RemPadW'(start_rem_i);
-          id_d  = start_id_i;
           cyc_d = '0;
-          q_d   = '0;
           st_d  = StSynd;
         end
       end
 
       StSynd: begin
-        for (int jj = 0; jj < T; jj++) q_d[(2*T-1-2*jj)*M +: M] = synd_odd_next[jj*M +: M];
-        rem_d = rem_q << SyndPar;
         cyc_d = cyc_q + CyW'(1);
         if (cyc_q == CyW'(SyndCycles - 1)) st_d = StEven;
       end
 
       StEven: begin
-        for (int jj = 0; jj < T; jj++) q_d[(2*T-2-2*jj)*M +: M] = synd_even[jj*M +: M];
-        lam_d   = ((T+1)*M)'(1);
-        b_d     = (T*M)'(1);
-        gamma_d = M'(1);
-        l_d     = '0;
-        s_d     = '0;
-        st_d    = StBmD;
+        l_d  = '0;
+        s_d  = '0;
+        st_d = StBmD;
       end
 
-      StBmD: begin
-        delta_d = delta_new;
-        st_d    = StBmU;
-      end
+      StBmD: st_d = StBmU;
 
       StBmU: begin
-        lam_d = mul_a ^ mul_b;
-        if (delta_q != '0 && l_q <= LW'(s_q)) begin
-          b_d     = {lam_q[(T-1)*M-1:0], M'(0)};              // x * lambda (old)
-          gamma_d = delta_q;
-          l_d     = LW'({s_q, 1'b1}) - l_q;                  // 2s+1-L
-        end else begin
-          b_d     = {b_q[(T-2)*M-1:0], M'(0), M'(0)};         // x^2 * b
-        end
-        q_d  = q_q << (2 * M);
+        if (bm_swap) l_d = LW'({s_q, 1'b1}) - l_q;           // 2s+1-L
         s_d  = s_q + SW'(1);
         st_d = (s_q == SW'(T - 1)) ? StChk : StBmD;
       end
 
       StChk: begin
-        unc_d  = 1'b0;
-        nerr_d = '0;
-        if (l_q > LW'(T) || LW'(lam_deg) != l_q) begin
-          unc_d = 1'b1;
-          st_d  = StDone;
-        end else if (lam_deg == '0) begin
-          st_d  = StDone;                                     // all syndromes 0: clean
+        if (chk_unc || lam_deg == '0) begin
+          st_d = StDone;                                      // uncorrectable, or clean
         end else begin
-          lam_d   = mul_a;                                    // lambda_j * alpha^(-j(n-1))
-          nerr_d  = lam_deg;
           deg_d   = lam_deg;
           found_d = '0;
           ci_d    = '0;
@@ -515,12 +483,7 @@ module ifc_ecc_corr_engine #(
       end
 
       StChien: begin
-        adv     = 1'b1;
-        found_n = found_q;
         if (ch_avail != '0) begin
-          for (int e = 0; e < T; e++) begin
-            if (found_q == NerrW'(e)) pos_d[e*PosW +: PosW] = PosW'(ci_q + IW'(ch_first));
-          end
           found_n = found_q + NerrW'(1);
           if (ch_more) begin
             adv     = 1'b0;
@@ -529,17 +492,10 @@ module ifc_ecc_corr_engine #(
         end
         found_d = found_n;
         if (adv) begin
-          lam_d[(T+1)*M-1:M] = ch_next;
           ci_d    = ch_next_base;
           taken_d = '0;
         end
-        if (found_n == deg_q) begin
-          st_d = StDone;
-        end else if (adv && ch_last_group) begin
-          unc_d  = 1'b1;                                      // fewer roots than deg(lambda)
-          nerr_d = '0;
-          st_d   = StDone;
-        end
+        if (found_n == deg_q || (adv && ch_last_group)) st_d = StDone;
       end
 
       StDone: begin
@@ -572,18 +528,68 @@ module ifc_ecc_corr_engine #(
     end
   end
 
-  // Datapath registers (no reset).
+  // Datapath registers (no reset): each is written only in the states that change it and holds
+  // otherwise (a clock enable per register group). An idle engine, and a waiting one (StDone),
+  // costs the state test alone: no next-state copies of the wide registers every cycle.
   always_ff @(posedge clk_i) begin
-    rem_q   <= rem_d;
-    q_q     <= q_d;
-    lam_q   <= lam_d;
-    b_q     <= b_d;
-    gamma_q <= gamma_d;
-    delta_q <= delta_d;
-    pos_q   <= pos_d;
-    id_q    <= id_d;
-    unc_q   <= unc_d;
-    nerr_q  <= nerr_d;
+    case (st_q)
+      StIdle: begin
+        if (start_valid_i) begin
+          rem_q <= RemPadW'(start_rem_i);
+          id_q  <= start_id_i;
+          q_q   <= '0;
+        end
+      end
+
+      StSynd: begin
+        for (int jj = 0; jj < T; jj++) q_q[(2*T-1-2*jj)*M +: M] <= synd_odd_next[jj*M +: M];
+        rem_q <= rem_q << SyndPar;
+      end
+
+      StEven: begin
+        for (int jj = 0; jj < T; jj++) q_q[(2*T-2-2*jj)*M +: M] <= synd_even[jj*M +: M];
+        lam_q   <= ((T+1)*M)'(1);
+        b_q     <= (T*M)'(1);
+        gamma_q <= M'(1);
+      end
+
+      StBmD: delta_q <= delta_new;
+
+      StBmU: begin
+        lam_q <= mul_a ^ mul_b;
+        if (bm_swap) begin
+          b_q     <= {lam_q[(T-1)*M-1:0], M'(0)};            // x * lambda (old)
+          gamma_q <= delta_q;
+        end else begin
+          b_q     <= {b_q[(T-2)*M-1:0], M'(0), M'(0)};       // x^2 * b
+        end
+        q_q <= q_q << (2 * M);
+      end
+
+      StChk: begin
+        unc_q  <= chk_unc;
+        nerr_q <= '0;
+        if (!chk_unc && lam_deg != '0) begin
+          lam_q  <= mul_a;                                    // lambda_j * alpha^(-j(n-1))
+          nerr_q <= lam_deg;
+        end
+      end
+
+      StChien: begin
+        if (ch_avail != '0) begin
+          for (int e = 0; e < T; e++) begin
+            if (found_q == NerrW'(e)) pos_q[e*PosW +: PosW] <= PosW'(ci_q + IW'(ch_first));
+          end
+        end
+        if (adv) lam_q[(T+1)*M-1:M] <= ch_next;
+        if (found_n != deg_q && adv && ch_last_group) begin
+          unc_q  <= 1'b1;                                     // fewer roots than deg(lambda)
+          nerr_q <= '0;
+        end
+      end
+
+      default: ;
+    endcase
   end
 
   assign start_ready_o = (st_q == StIdle);

@@ -131,12 +131,12 @@ module ifc_ecc_corrector #(
   logic                   in_active_q, in_active_d;     // inside a segment
   logic [SlotW-1:0]       in_slot_q, in_slot_d;
   logic [BeatW-1:0]       in_beat_q, in_beat_d;
-  logic [Slots*ParityBits-1:0] slot_rem_q, slot_rem_d;
-  logic [Slots*TagW-1:0]  slot_tag_q, slot_tag_d;
+  logic [Slots*ParityBits-1:0] slot_rem_q;         // written by the guarded block below
+  logic [Slots*TagW-1:0]  slot_tag_q;
   // SegCrc: CRC-32C state of the raw payload being written, the raw CRC field (slot bytes 0..3 =
   // beat PayBeats bits 31:0), and per slot crc_raw ^ field_raw (0 when the raw segment checks).
   logic [31:0]            in_crc_q, in_crc_d, in_fld_q, in_fld_d;
-  logic [Slots*32-1:0]    slot_cdiff_q, slot_cdiff_d;
+  logic [Slots*32-1:0]    slot_cdiff_q;
 
   logic                   any_free, in_fire, in_end;
   logic [SlotW-1:0]       alloc_slot, wr_slot;
@@ -239,10 +239,10 @@ module ifc_ecc_corrector #(
   logic                   ctx_active_q, ctx_active_d;   // beats left to read
   logic [BeatW-1:0]       ctx_beat_q, ctx_beat_d;       // next beat to read
   logic [SlotW-1:0]       ctx_slot_q, ctx_slot_d;
-  logic [T*PosW-1:0]      ctx_pos_q, ctx_pos_d;
+  logic [T*PosW-1:0]      ctx_pos_q;
   logic [NerrW-1:0]       ctx_nerr_q, ctx_nerr_d;
   logic                   ctx_unc_q, ctx_unc_d;
-  logic [TagW-1:0]        ctx_tag_q, ctx_tag_d;
+  logic [TagW-1:0]        ctx_tag_q;
   logic                   rd_valid_q, rd_valid_d;       // rdata holds a beat not yet moved out
   logic [BeatW-1:0]       rd_beat_q, rd_beat_d;
   logic                   rd_last_q, rd_last_d;
@@ -459,11 +459,8 @@ module ifc_ecc_corrector #(
     in_active_d  = in_active_q;
     in_slot_d    = in_slot_q;
     in_beat_d    = in_beat_q;
-    slot_rem_d   = slot_rem_q;
-    slot_tag_d   = slot_tag_q;
     in_crc_d     = in_crc_q;
     in_fld_d     = in_fld_q;
-    slot_cdiff_d = slot_cdiff_q;
     fifo_d       = fifo_q;
     fifo_wptr_d  = fifo_wptr_q;
     fifo_rptr_d  = fifo_rptr_q;
@@ -471,10 +468,8 @@ module ifc_ecc_corrector #(
     ctx_active_d = ctx_active_q;
     ctx_beat_d   = ctx_beat_q;
     ctx_slot_d   = ctx_slot_q;
-    ctx_pos_d    = ctx_pos_q;
     ctx_nerr_d   = ctx_nerr_q;
     ctx_unc_d    = ctx_unc_q;
-    ctx_tag_d    = ctx_tag_q;
     rd_valid_d   = rd_valid_q;
     rd_beat_d    = rd_beat_q;
     rd_last_d    = rd_last_q;
@@ -507,13 +502,6 @@ module ifc_ecc_corrector #(
       end
       if (in_last_i) begin
         for (int s = 0; s < Slots; s++) begin
-          if (wr_slot == SlotW'(s)) begin
-            slot_rem_d[s*ParityBits +: ParityBits] = in_rem_i;
-            slot_tag_d[s*TagW +: TagW]             = in_tag_i;
-            // The field is captured at beat PayBeats; the last beat is later (PayBeats < SegBeats - 1)
-            // or this one.
-            slot_cdiff_d[s*32 +: 32] = ~in_crc_q ^ ((in_beat_q == BeatW'(PayBeats)) ? in_data_i[31:0] : in_fld_q);
-          end
           if (fifo_wptr_q == SlotW'(s)) fifo_d[s*SlotW +: SlotW] = wr_slot;
         end
         fifo_wptr_d = (fifo_wptr_q == SlotW'(Slots - 1)) ? '0 : fifo_wptr_q + SlotW'(1);
@@ -530,7 +518,6 @@ module ifc_ecc_corrector #(
       ctx_slot_d   = src_slot;
       ctx_active_d = 1'b1;
       ctx_beat_d   = BeatW'(1);
-      ctx_pos_d    = src_pos;
       // A CRC failure leaves like an uncorrectable segment: raw data, no flips, nerr 0.
       ctx_nerr_d   = src_crc_bad ? '0 : src_nerr;
       ctx_unc_d    = src_unc || src_crc_bad;
@@ -540,9 +527,6 @@ module ifc_ecc_corrector #(
         cnt_corr_d = cnt_corr_q + 32'd1;
       end
       if (src_crc_bad) cnt_crc_d = cnt_crc_q + 32'd1;
-      for (int s = 0; s < Slots; s++) begin
-        if (src_slot == SlotW'(s)) ctx_tag_d = slot_tag_q[s*TagW +: TagW];
-      end
     end else if (ctx_active_q && can_issue) begin
       ctx_beat_d = ctx_beat_q + BeatW'(1);
       if (rd_last_issue) ctx_active_d = 1'b0;
@@ -613,17 +597,12 @@ module ifc_ecc_corrector #(
 
   // Payload and context registers (no reset).
   always_ff @(posedge clk_i) begin
-    slot_rem_q <= slot_rem_d;
-    slot_tag_q <= slot_tag_d;
     in_crc_q   <= in_crc_d;
     in_fld_q   <= in_fld_d;
-    slot_cdiff_q <= slot_cdiff_d;
     fifo_q     <= fifo_d;
     ctx_slot_q <= ctx_slot_d;
-    ctx_pos_q  <= ctx_pos_d;
     ctx_nerr_q <= ctx_nerr_d;
     ctx_unc_q  <= ctx_unc_d;
-    ctx_tag_q  <= ctx_tag_d;
     rd_beat_q  <= rd_beat_d;
     rd_last_q  <= rd_last_d;
     out_data_q <= out_data_d;
@@ -631,6 +610,30 @@ module ifc_ecc_corrector #(
     out_unc_q  <= out_unc_d;
     out_tag_q  <= out_tag_d;
     out_nerr_q <= out_nerr_d;
+  end
+
+  // The wide per-slot and per-segment context registers (no reset) are written only when they
+  // change: a slot's remainder, tag and CRC difference with its segment's last input beat, the
+  // read-out context when a segment is picked (a clock enable each; no next-state copy of them in
+  // the cycles between, which are most cycles).
+  always_ff @(posedge clk_i) begin
+    if (in_end) begin
+      for (int s = 0; s < Slots; s++) begin
+        if (wr_slot == SlotW'(s)) begin
+          slot_rem_q[s*ParityBits +: ParityBits] <= in_rem_i;
+          slot_tag_q[s*TagW +: TagW]             <= in_tag_i;
+          // The field is captured at beat PayBeats; the last beat is later (PayBeats < SegBeats - 1)
+          // or this one.
+          slot_cdiff_q[s*32 +: 32] <= ~in_crc_q ^ ((in_beat_q == BeatW'(PayBeats)) ? in_data_i[31:0] : in_fld_q);
+        end
+      end
+    end
+    if (pick) begin
+      ctx_pos_q <= src_pos;
+      for (int s = 0; s < Slots; s++) begin
+        if (src_slot == SlotW'(s)) ctx_tag_q <= slot_tag_q[s*TagW +: TagW];
+      end
+    end
   end
 
   assign out_valid_o          = out_valid_q;

@@ -219,9 +219,26 @@ module ifc_softmax #(
   logic [25:0] e_cur;
   logic [63:0] p_prod;
   logic [62:0] drem_shift;
-  assign in_fx  = to_fx(in_score_i);
-  assign e_cur  = exp_q24(49'($signed(to_fx(sram_rdata))) - 49'($signed(max_q)));
-  assign p_prod = 64'(sram_rdata[25:0]) * 64'(quo_q);
+  // Operand isolation: the score conversion, the exponential and the output product each switch
+  // only in the cycles that use them (a score accepted; an exponent read back in SmExp; an output
+  // beat) and are 0 otherwise. In simulation an idle softmax (every GEMV) then costs a few state
+  // tests instead of the three function datapaths every cycle.
+  always_comb begin
+    in_fx = '0;
+    if (in_valid_i) in_fx = to_fx(in_score_i);
+  end
+  always_comb begin
+    e_cur = '0;
+    if (rv_q) e_cur = exp_q24(49'($signed(to_fx(sram_rdata))) - 49'($signed(max_q)));
+  end
+  always_comb begin
+    p_prod   = '0;
+    out_p_o  = '0;
+    if (ov_q) begin
+      p_prod  = 64'(sram_rdata[25:0]) * 64'(quo_q);
+      out_p_o = q24_to_bf16(25'(p_prod >> 38));
+    end
+  end
   assign drem_shift = {drem_q[61:0], (dbit_q == 6'd62)};
 
   always_comb begin
@@ -297,7 +314,6 @@ module ifc_softmax #(
   end
 
   assign out_valid_o = ov_q;
-  assign out_p_o     = q24_to_bf16(25'(p_prod >> 38));
   assign out_last_o  = (rd_q + CntW'(1) == n_q);
   assign sum_o       = sum_q;
   assign idle_o      = (state_q == SmIdle);
