@@ -97,7 +97,7 @@ SWEEP_UTIL      ?= all
 synth: deps ## Yosys + osu018 area of every block and config, budget table, area regression, timing (build/synth/)
 	python3 scripts/synth.py --build $(BUILD) --sta $(if $(UPDATE_BASELINE),--update-baseline)
 
-NETLIST_BLOCKS ?= ecc_checker;read_path
+NETLIST_BLOCKS ?= ecc_checker;read_path;ecc_corrector
 netlist-blocks: deps ## Unit tests of single blocks against their gate-level netlists (NETLIST_BLOCKS="ecc_checker;read_path;...")
 	cmake -S . -B $(BUILD)/netlist-blocks $(CMAKE_FLAGS) -DIFC_NETLIST_BLOCKS=ON "-DIFC_NETLIST_BLOCK_TESTS=$(NETLIST_BLOCKS)"
 	cmake --build $(BUILD)/netlist-blocks -j $(JOBS) --target netlist_blocks

@@ -53,6 +53,17 @@
 ///   NAND: the read command for it is taken by the core, and the page comes out of the KV write
 ///   buffer (ifc_kv_append's open-stripe reader) into the plane lanes, plane by plane once that
 ///   plane has no NAND page in flight. Errors 13..15 (ifc_pkg) and 5 (q not loaded as BF16 of D).
+///   Phase overlap: the prefetch sequencer runs one phase ahead of the datapath. Once it has issued
+///   a phase's reads (and its open stripe is served) it launches the next phase's (the V stripes
+///   after the K stripes; the next slot's K stripes after the V stripes); each sensed page carries
+///   the phase parity in its lane tag, and a lane hands a page on only in its own phase, so the next
+///   phase's first tR overlaps the current phase's drain (softmax, p.V lane, last pages).
+/// ATTN_MULTI (opcode 0x05, docs/kvnand.md): [63:32] tokens T, [95:64] a mask of group slots, run
+///   in ascending slot order with the phase overlap above running across slots; q is the loaded
+///   activation holding the slots' q back to back (BF16, K = the sum of their D). Each slot's D
+///   outputs as ATTN's, the field [61:32] = {slot[7:0], element[21:0]}; one status word (failed_rows
+///   summed). The slots are checked one a cycle first (13..15 as ATTN); 8 ATTN_MASK (mask 0 or a
+///   slot >= KvGroups), 9 ATTN_QLEN (q not BF16 of the summed D).
 /// Read-retry (docs/reliability.md): a segment the corrector finds uncorrectable is re-read at the
 ///   next read-level step (ifc_read_retry), up to RetryMax steps; only then does its row fail.
 /// Watchdog: a GEMV that sees no NAND beat, no partial sum and no result word for the watchdog
@@ -173,10 +184,27 @@ module ifc_core #(
   logic        flush_q, flush_d, dp_rst_n, wd_progress;
   // ATTN (docs/kvnand.md): command registers, the V-phase flag, launch selects
   localparam int unsigned StripeLog = $clog2(Planes * SegsPerPage);
-  logic        at_v_q, at_v_d, at_out_done_q, at_out_done_d, l_attn_k, l_attn_v, pv_mode, pv_start;
-  logic [31:0] at_tok_q, at_tok_d, at_grp_q, at_grp_d, at_d_q, at_d_d, at_vbase_q, at_vbase_d;
-  logic [31:0] at_kopen_q, at_kopen_d, at_vopen_q, at_vopen_d;
-  logic [7:0]  at_slog_q, at_slog_d;
+  logic        at_v_q, at_v_d, at_out_done_q, at_out_done_d, dp_attn_k, dp_attn_v, pv_mode, pv_start;
+  logic [31:0] at_tok_q, at_tok_d, at_d_q, at_d_d, at_vbase_q, at_vbase_d;
+  logic [7:0]  at_slog_q, at_slog_d, at_grp_q, at_grp_d;
+  // Phase overlap (docs/kvnand.md, head-group parallelism): the prefetch sequencer runs one phase
+  // ahead of the datapath. Every sensed page carries the sequencer's phase parity (sq_ep) in its
+  // lane tag; a plane lane hands a page to its checker only when that parity is the datapath's
+  // (dp_ep), so the next phase's first tR overlaps the current phase's drain and its pages wait in
+  // the page latches. sq_*: the phase the sequencer runs (its group, open page, V stream); at_*: the
+  // phase the datapath runs.
+  logic        seq_start, dp_start, sq_free, sq_launch_k, sq_launch_v, attn_run;
+  logic        sq_ep_q, sq_ep_d, dp_ep_q, dp_ep_d, sq_v_q, sq_v_d, at_vacc_q, at_vacc_d, at_multi_q, at_multi_d;
+  logic [31:0] sq_grp_q, sq_grp_d, sq_open_q, sq_open_d, sq_vbase_q, sq_vbase_d, sq_vopen_q, sq_vopen_d;
+  logic [31:0] sq_kbase_q, sq_kbase_d, sq_d_q, sq_d_d, sq_aoff_q, sq_aoff_d, aoff_next_q, aoff_next_d;
+  logic [7:0]  sq_slog_q, sq_slog_d;
+  logic [KvGroups-1:0] at_mask_q, at_mask_d;
+  logic [31:0] next_grp, at_aoff_q, at_aoff_d, grp_fail_q, grp_fail_d, chk_i_q, chk_i_d, chk_sum_q, chk_sum_d;
+  logic [21:0] at_elem_q, at_elem_d;
+  logic        chk_sel, ic_cur_busy, seq_cur_busy, ph_k_done;
+  logic [31:0] s_base, s_nsegs, d_rows, d_spr;
+  logic [1:0]  d_dtype;
+  logic        d_is_v;
   logic [31:0] kvq_grp, kvq_ntok, kvq_d, kvq_kbase, kvq_vbase, kvq_open_run;
   logic [7:0]  kvq_slog;
   logic        sm_in_valid, sm_in_ready, sm_in_last, sm_out_valid, sm_out_last, sm_idle;
@@ -212,19 +240,47 @@ module ifc_core #(
     g_cap   = (64'(32'(PagesPerPlane)) - 64'(c_base)) * 64'(Planes * SegsPerPage);
   end
 
-  // ATTN launch values: the K phase from the slot query (at the command), the V phase from the
-  // command registers; the datapath takes l_* at gemv_start.
-  assign kvq_grp      = (state_q == ifc_pkg::CoreIdle) ? c_k : at_grp_q;
-  assign kvq_open_run = kvq_ntok >> (32'(StripeLog) - 32'(kvq_slog));
-  logic [31:0] l_rows, l_spr, l_base, l_nsegs;
-  logic [1:0]  l_dtype;
+  // ATTN launch values. The slot query (ifc_kv_append q_*) answers for kvq_grp: the descriptor's
+  // slot at the command, the slot being checked (ATTN_MULTI), the next slot of the mask when its
+  // K reads are launched, else the sequencer's slot (the open-stripe reader reads that slot).
+  // Sequencer launch (s_*): a GEMV from the descriptor, a K phase from the query, a V phase from
+  // sq_*. Datapath launch (d_*, at dp_start): a GEMV from the descriptor, a K phase from sq_*,
+  // a V phase from at_*.
+  assign attn_run = (state_q == ifc_pkg::CoreAttnK) || (state_q == ifc_pkg::CoreAttnV);
+  assign sq_free  = attn_run && !seq_busy && !ic_busy_q && (sq_ep_q == dp_ep_q);
+  assign sq_launch_v = sq_free && !sq_v_q;
+  assign sq_launch_k = sq_free && sq_v_q && (at_mask_q != '0);
+  assign seq_start = gemv_start || sq_launch_k || sq_launch_v;
+  assign dp_start  = gemv_start || dp_attn_k || dp_attn_v;
   always_comb begin
-    l_rows = c_rows; l_spr = g_spr; l_base = c_base; l_nsegs = g_nsegs[31:0]; l_dtype = c_dtype;
-    if (l_attn_k) begin
-      l_spr = 32'd1 << kvq_slog; l_base = kvq_kbase; l_nsegs = c_rows << kvq_slog; l_dtype = ifc_pkg::DT_BF16;
-    end else if (l_attn_v) begin
-      l_rows = at_tok_q; l_spr = 32'd1 << at_slog_q; l_base = at_vbase_q; l_nsegs = at_tok_q << at_slog_q;
-      l_dtype = ifc_pkg::DT_BF16;
+    next_grp = '0;
+    for (int g = KvGroups - 1; g >= 0; g--) begin
+      if (at_mask_q[g]) next_grp = 32'(g);
+    end
+    chk_sel = 1'b0;
+    for (int g = 0; g < KvGroups; g++) begin
+      if (chk_i_q == 32'(g) && at_mask_q[g]) chk_sel = 1'b1;
+    end
+  end
+  always_comb begin
+    if (state_q == ifc_pkg::CoreIdle)         kvq_grp = c_k;
+    else if (state_q == ifc_pkg::CoreAttnChk) kvq_grp = chk_i_q;
+    else if (sq_launch_k)                     kvq_grp = next_grp;
+    else                                      kvq_grp = sq_grp_q;
+  end
+  assign kvq_open_run = kvq_ntok >> (32'(StripeLog) - 32'(kvq_slog));
+  always_comb begin
+    s_base = c_base; s_nsegs = g_nsegs[31:0];
+    if (sq_launch_k) begin
+      s_base = kvq_kbase; s_nsegs = at_tok_q << kvq_slog;
+    end else if (sq_launch_v) begin
+      s_base = sq_vbase_q; s_nsegs = at_tok_q << sq_slog_q;
+    end
+    d_rows = c_rows; d_spr = g_spr; d_dtype = c_dtype; d_is_v = 1'b0;
+    if (dp_attn_k) begin
+      d_rows = at_tok_q; d_spr = 32'd1 << sq_slog_q; d_dtype = ifc_pkg::DT_BF16;
+    end else if (dp_attn_v) begin
+      d_rows = at_tok_q; d_spr = 32'd1 << at_slog_q; d_dtype = ifc_pkg::DT_BF16; d_is_v = 1'b1;
     end
   end
 
@@ -300,7 +356,8 @@ module ifc_core #(
       row_ready   = sm_in_ready;  // the scores go to the softmax, not to the host
     end else if (state_q == ifc_pkg::CoreAttnV) begin
       res_valid_o = pv_out_valid;
-      res_data_o  = {1'b0, (failed_rows_q != '0) || (rob_failed != '0), rows_out_q[29:0], pv_out_data};
+      res_data_o  = {1'b0, (grp_fail_q != '0) || (rob_failed != '0), at_multi_q ? at_grp_q : 8'd0, at_elem_q,
+                     pv_out_data};
     end else if (state_q == ifc_pkg::CoreStatus) begin
       res_valid_o = 1'b1;
     end
@@ -320,9 +377,14 @@ module ifc_core #(
     act_hold_d = act_hold_q; act_hold_data_d = act_hold_data_q;
     gemv_start = 1'b0;
     kv_start = 1'b0;
-    l_attn_k = 1'b0; l_attn_v = 1'b0; pv_start = 1'b0;
+    dp_attn_k = 1'b0; dp_attn_v = 1'b0; pv_start = 1'b0;
     at_v_d = at_v_q; at_out_done_d = at_out_done_q; at_tok_d = at_tok_q; at_grp_d = at_grp_q; at_d_d = at_d_q;
-    at_vbase_d = at_vbase_q; at_kopen_d = at_kopen_q; at_vopen_d = at_vopen_q; at_slog_d = at_slog_q;
+    at_vbase_d = at_vbase_q; at_slog_d = at_slog_q;
+    sq_ep_d = sq_ep_q; dp_ep_d = dp_ep_q; sq_v_d = sq_v_q; at_vacc_d = at_vacc_q; at_multi_d = at_multi_q;
+    sq_grp_d = sq_grp_q; sq_open_d = sq_open_q; sq_vbase_d = sq_vbase_q; sq_vopen_d = sq_vopen_q;
+    sq_kbase_d = sq_kbase_q; sq_d_d = sq_d_q; sq_aoff_d = sq_aoff_q; aoff_next_d = aoff_next_q; sq_slog_d = sq_slog_q;
+    at_mask_d = at_mask_q; at_aoff_d = at_aoff_q; grp_fail_d = grp_fail_q; chk_i_d = chk_i_q; chk_sum_d = chk_sum_q;
+    at_elem_d = at_elem_q;
     act_we = 1'b0; act_waddr = act_word_q[ActAW-1:0]; act_wdata = act_beat_word;
 
     if (csr_we_i && csr_addr_i == 5'd15) ctrl_inorder_d = csr_wdata_i[0];
@@ -388,22 +450,31 @@ module ifc_core #(
             end else if (!act_valid_q || act_k_q != kvq_d || act_dtype_q != ifc_pkg::DT_BF16) begin
               err_d = ifc_pkg::ERR_ACT_MISMATCH;
             end else begin
-              // phase K: q.K^T as a GEMV (rows = T, K = D) over the K stripes
-              state_d = ifc_pkg::CoreAttnK;
-              dtype_d = ifc_pkg::DT_BF16;
-              inorder_d = c_inorder || ctrl_inorder_q;
+              // An empty V phase: the launch logic below starts the slot's K reads, then its K phase.
+              state_d = ifc_pkg::CoreAttnV;
               rows_d = kvq_d;  // the outputs (the watchdog fails the ones not delivered)
-              k_d = kvq_d;
-              base_d = kvq_kbase;
-              spr_d = 32'd1 << kvq_slog;
-              nsegs_d = c_rows << kvq_slog;
-              gemv_start = 1'b1;
-              l_attn_k = 1'b1;
-              rows_out_d = '0;
-              at_v_d = 1'b0; at_out_done_d = 1'b0;
-              at_tok_d = c_rows; at_grp_d = c_k; at_d_d = kvq_d; at_slog_d = kvq_slog; at_vbase_d = kvq_vbase;
-              at_kopen_d = kvq_kbase + kvq_open_run;
-              at_vopen_d = kvq_vbase + kvq_open_run;
+              at_tok_d = c_rows;
+              for (int g = 0; g < KvGroups; g++) at_mask_d[g] = (c_k == 32'(g));
+              at_multi_d = 1'b0;
+              inorder_d = c_inorder || ctrl_inorder_q;
+              dtype_d = ifc_pkg::DT_BF16;
+              rows_out_d = '0; at_out_done_d = 1'b1; at_vacc_d = 1'b1; at_v_d = 1'b0; sq_v_d = 1'b1;
+              aoff_next_d = '0;
+            end
+          end else if (c_op == ifc_pkg::OP_ATTN_MULTI) begin
+            // ATTN_MULTI: [95:64] a mask of group slots, run in ascending slot order; checked in
+            // CoreAttnChk one slot a cycle
+            if (c_dtype != ifc_pkg::DT_BF16) begin
+              err_d = ifc_pkg::ERR_DTYPE;
+            end else if (c_k == '0 || (KvGroups < 32 && (c_k >> KvGroups) != '0)) begin
+              err_d = ifc_pkg::ERR_ATTN_MASK;
+            end else begin
+              state_d = ifc_pkg::CoreAttnChk;
+              inorder_d = c_inorder || ctrl_inorder_q;
+              at_tok_d = c_rows;
+              at_mask_d = c_k[KvGroups-1:0];
+              chk_i_d = '0;
+              chk_sum_d = '0;
             end
           end else begin
             err_d = ifc_pkg::ERR_OPCODE;
@@ -478,36 +549,90 @@ module ifc_core #(
           flush_d = 1'b1;
         end
       end
+      ifc_pkg::CoreAttnChk: begin
+        // one slot of the mask a cycle (kvq_grp = chk_i_q): codes 13 / 14 / 15 as ATTN, then the
+        // loaded q must be the BF16 concatenation of the slots' q (K = sum of their D), else 9
+        chk_i_d = chk_i_q + 32'd1;
+        if (chk_sel) begin
+          chk_sum_d = chk_sum_q + kvq_d;
+          if (kvq_ntok == '0) begin
+            err_d = ifc_pkg::ERR_ATTN_GROUP; state_d = ifc_pkg::CoreStatus;
+          end else if (at_tok_q == '0 || at_tok_q > kvq_ntok) begin
+            err_d = ifc_pkg::ERR_ATTN_TOKENS; state_d = ifc_pkg::CoreStatus;
+          end else if (at_tok_q > 32'(AttnMaxTokens) || kvq_d > 32'(AttnMaxD)) begin
+            err_d = ifc_pkg::ERR_ATTN_LIMIT; state_d = ifc_pkg::CoreStatus;
+          end
+        end
+        if (chk_i_q == 32'(KvGroups - 1) && state_d == ifc_pkg::CoreAttnChk) begin
+          if (!act_valid_q || act_dtype_q != ifc_pkg::DT_BF16 || act_k_q != chk_sum_d) begin
+            err_d = ifc_pkg::ERR_ATTN_QLEN; state_d = ifc_pkg::CoreStatus;
+          end else begin
+            state_d = ifc_pkg::CoreAttnV;  // an empty V phase, as ATTN
+            rows_d = chk_sum_d;
+            at_multi_d = 1'b1;
+            dtype_d = ifc_pkg::DT_BF16;
+            rows_out_d = '0; at_out_done_d = 1'b1; at_vacc_d = 1'b1; at_v_d = 1'b0; sq_v_d = 1'b1;
+            aoff_next_d = '0;
+          end
+        end
+      end
       ifc_pkg::CoreAttnK: begin
-        if (row_valid && row_ready && row_failed) failed_rows_d = failed_rows_q + 1'b1;
+        if (row_valid && row_ready && row_failed) begin
+          failed_rows_d = failed_rows_q + 1'b1;
+          grp_fail_d = grp_fail_q + 1'b1;
+        end
         wd_cnt_d = wd_progress ? '0 : wd_cnt_q + 1'b1;
-        if (gemv_done && !ic_busy_q) begin
-          // phase V: the V stripes through the reorder buffer into the p.V lane
+        if (ph_k_done && !ic_cur_busy && sq_ep_q != dp_ep_q) begin
+          // phase V (its reads already launched): the V stripes through the reorder buffer into p.V
           state_d = ifc_pkg::CoreAttnV;
           base_d = at_vbase_q;
-          gemv_start = 1'b1;
-          l_attn_v = 1'b1;
+          nsegs_d = at_tok_q << at_slog_q;
+          spr_d = 32'd1 << at_slog_q;
+          dp_attn_v = 1'b1;
+          dp_ep_d = !dp_ep_q;
           pv_start = 1'b1;
           at_v_d = 1'b1;
+          at_out_done_d = 1'b0;
+          at_vacc_d = 1'b0;
+          at_elem_d = '0;
         end else if (wd_cnt_q >= wd_limit_q) begin
           state_d = ifc_pkg::CoreStatus;
           err_d = ifc_pkg::ERR_WATCHDOG;
-          failed_rows_d = failed_rows_q + rows_q;
+          failed_rows_d = failed_rows_q + (rows_q - rows_out_q);
           wd_events_d = wd_events_q + 1'b1;
           flush_d = 1'b1;
         end
       end
       ifc_pkg::CoreAttnV: begin
-        if (res_fire) rows_out_d = rows_out_q + 1'b1;
+        if (res_fire) begin
+          rows_out_d = rows_out_q + 1'b1;
+          at_elem_d = at_elem_q + 1'b1;
+        end
         if (res_fire && pv_out_last) at_out_done_d = 1'b1;
         wd_cnt_d = wd_progress ? '0 : wd_cnt_q + 1'b1;
         if (at_out_done_q && at_dp_idle) begin
-          state_d = ifc_pkg::CoreStatus;
-          failed_rows_d = failed_rows_q + rob_failed;
+          if (!at_vacc_q) failed_rows_d = failed_rows_q + rob_failed;
+          at_vacc_d = 1'b1;
+          if (sq_ep_q != dp_ep_q) begin
+            // the next slot's K phase (its reads already launched): datapath from sq_*
+            state_d = ifc_pkg::CoreAttnK;
+            dp_attn_k = 1'b1;
+            dp_ep_d = !dp_ep_q;
+            at_v_d = 1'b0;
+            at_grp_d = sq_grp_q[7:0]; at_d_d = sq_d_q; at_slog_d = sq_slog_q; at_vbase_d = sq_vbase_q;
+            at_aoff_d = sq_aoff_q;
+            k_d = sq_d_q;
+            base_d = sq_kbase_q;
+            spr_d = 32'd1 << sq_slog_q;
+            nsegs_d = at_tok_q << sq_slog_q;
+            grp_fail_d = '0;
+          end else if (at_mask_q == '0) begin
+            state_d = ifc_pkg::CoreStatus;
+          end  // else the next slot's K reads launch in this cycle
         end else if (wd_cnt_q >= wd_limit_q) begin
           state_d = ifc_pkg::CoreStatus;
           err_d = ifc_pkg::ERR_WATCHDOG;
-          failed_rows_d = failed_rows_q + rob_failed + (rows_q - rows_out_q);
+          failed_rows_d = failed_rows_q + (at_vacc_q ? 32'd0 : rob_failed) + (rows_q - rows_out_q);
           wd_events_d = wd_events_q + 1'b1;
           flush_d = 1'b1;
         end
@@ -520,6 +645,25 @@ module ifc_core #(
       end
       default: state_d = ifc_pkg::CoreIdle;
     endcase
+
+    // The sequencer runs one phase ahead: it launches the next phase's reads as soon as it has
+    // issued the current one's (and served its open stripe).
+    if (gemv_start) begin
+      sq_ep_d = !sq_ep_q; dp_ep_d = !dp_ep_q;
+    end
+    if (sq_launch_v) begin
+      sq_ep_d = !sq_ep_q; sq_v_d = 1'b1; sq_open_d = sq_vopen_q;
+    end
+    if (sq_launch_k) begin
+      sq_ep_d = !sq_ep_q; sq_v_d = 1'b0; sq_grp_d = next_grp;
+      for (int g = 0; g < KvGroups; g++) begin
+        if (next_grp == 32'(g)) at_mask_d[g] = 1'b0;
+      end
+      sq_kbase_d = kvq_kbase; sq_open_d = kvq_kbase + kvq_open_run;
+      sq_vbase_d = kvq_vbase; sq_vopen_d = kvq_vbase + kvq_open_run;
+      sq_d_d = kvq_d; sq_slog_d = kvq_slog;
+      sq_aoff_d = aoff_next_q; aoff_next_d = aoff_next_q + kvq_d;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -536,6 +680,8 @@ module ifc_core #(
       rows_out_q <= '0;
       at_v_q <= 1'b0;
       at_out_done_q <= 1'b0;
+      sq_v_q <= 1'b1; at_vacc_q <= 1'b1; at_multi_q <= 1'b0; at_mask_q <= '0; sq_grp_q <= '0;
+      grp_fail_q <= '0; chk_i_q <= '0; at_elem_q <= '0;
     end else begin
       state_q <= state_d;
       last_err_q <= last_err_d;
@@ -549,6 +695,16 @@ module ifc_core #(
       rows_out_q <= rows_out_d;
       at_v_q <= at_v_d;
       at_out_done_q <= at_out_done_d;
+      sq_v_q <= sq_v_d; at_vacc_q <= at_vacc_d; at_multi_q <= at_multi_d; at_mask_q <= at_mask_d; sq_grp_q <= sq_grp_d;
+      grp_fail_q <= grp_fail_d; chk_i_q <= chk_i_d; at_elem_q <= at_elem_d;
+    end
+  end
+  // The phase parities restart with the datapath (a watchdog flush drops the phase run ahead).
+  always_ff @(posedge clk_i or negedge dp_rst_n) begin
+    if (!dp_rst_n) begin
+      sq_ep_q <= 1'b0; dp_ep_q <= 1'b0;
+    end else begin
+      sq_ep_q <= sq_ep_d; dp_ep_q <= dp_ep_d;
     end
   end
   // The datapath's reset: the core reset, or the one-cycle watchdog flush (from a flop: no glitch).
@@ -559,13 +715,16 @@ module ifc_core #(
     rows_q <= rows_d; k_q <= k_d; act_k_q <= act_k_d; base_q <= base_d; nsegs_q <= nsegs_d; spr_q <= spr_d;
     act_pad_words_q <= act_pad_words_d; act_buf_q <= act_buf_d; act_hold_data_q <= act_hold_data_d;
     at_tok_q <= at_tok_d; at_grp_q <= at_grp_d; at_d_q <= at_d_d; at_vbase_q <= at_vbase_d;
-    at_kopen_q <= at_kopen_d; at_vopen_q <= at_vopen_d; at_slog_q <= at_slog_d;
+    at_slog_q <= at_slog_d;
+    sq_open_q <= sq_open_d; sq_vbase_q <= sq_vbase_d; sq_vopen_q <= sq_vopen_d; sq_kbase_q <= sq_kbase_d;
+    sq_d_q <= sq_d_d; sq_aoff_q <= sq_aoff_d; aoff_next_q <= aoff_next_d; sq_slog_q <= sq_slog_d;
+    at_aoff_q <= at_aoff_d; chk_sum_q <= chk_sum_d;
   end
 
   // =============================================================================================
   // Read path: prefetch sequencer and plane lanes
   // =============================================================================================
-  logic [Planes-1:0] sense_ready, lane_idle, seg_credit;
+  logic [Planes-1:0] sense_ready, lane_idle, lane_cur_idle, seg_credit;
   logic              sense_start, seq_busy;
   logic [31:0]       pages_issued;
 
@@ -575,7 +734,7 @@ module ifc_core #(
 
   ifc_prefetch_seq #(.Planes(Planes), .SegsPerPage(SegsPerPage)) u_seq (
     .clk_i, .rst_ni(dp_rst_n),
-    .start_i(gemv_start), .base_page_i(l_base), .nsegs_i(l_nsegs),
+    .start_i(seq_start), .base_page_i(s_base), .nsegs_i(s_nsegs),
     .sense_ready_i(sense_ready), .sense_start_o(sense_start),
     .nand_cmd_valid_o(seq_cmd_valid), .nand_cmd_ready_i(seq_cmd_ready), .nand_cmd_plane_mask_o(seq_cmd_mask),
     .nand_cmd_page_o(seq_cmd_page), .nand_cmd_cache_o(seq_cmd_cache),
@@ -639,7 +798,7 @@ module ifc_core #(
   logic [Planes*OcW-1:0] ocnt_q, ocnt_d;
   logic [31:0]       ic_pages_q, ic_pages_d;
   assign ic_hit = (state_q == ifc_pkg::CoreAttnK || state_q == ifc_pkg::CoreAttnV) && !arb_rty && seq_cmd_valid &&
-                  (seq_cmd_page == (at_v_q ? at_vopen_q : at_kopen_q));
+                  (seq_cmd_page == sq_open_q);
   always_comb begin
     ic_busy_d = ic_busy_q; ic_rd_d = ic_rd_q; ic_pl_d = ic_pl_q; ic_start = 1'b0; ic_pages_d = ic_pages_q;
     if (!ic_busy_q) begin
@@ -701,8 +860,32 @@ module ifc_core #(
     logic [BondW-1:0] cdata;
     logic [ParityBits-1:0] crem;
     logic [SegW-1:0]  unused_seg;
-    logic             unused_slot, unused_page_last;
-    logic [31:0]      unused_tag;
+    logic             unused_slot, lpage_last;
+    logic [31:0]      ltag;
+    logic [30:0]      unused_tag;
+    // Phase gate: a page goes to the checker only in its own phase (tag bit 31 = phase parity).
+    // pc0 / pc1: pages of parity 0 / 1 in the lane (sensed, not fully handed on); ck: segments in
+    // the checker. The current phase has drained this plane when both are zero for its parity.
+    logic             lgate, lv_g, lr_l;
+    logic [2:0]       pc0_q, pc0_d, pc1_q, pc1_d;
+    logic [3:0]       ck_q, ck_d;
+    assign unused_tag = ltag[30:0];
+    assign lgate = (ltag[31] == dp_ep_q);
+    assign lv_g  = lv && lgate;
+    assign lr_l  = lr && lgate;
+    always_comb begin
+      pc0_d = pc0_q + 3'(sense_start && !sq_ep_q) - 3'(lv && lr_l && lpage_last && !ltag[31]);
+      pc1_d = pc1_q + 3'(sense_start && sq_ep_q) - 3'(lv && lr_l && lpage_last && ltag[31]);
+      ck_d  = ck_q + 4'(lv_g && lr && lseg_last) - 4'(cv && cr && clast);
+    end
+    always_ff @(posedge clk_i or negedge dp_rst_n) begin
+      if (!dp_rst_n) begin
+        pc0_q <= '0; pc1_q <= '0; ck_q <= '0;
+      end else begin
+        pc0_q <= pc0_d; pc1_q <= pc1_d; ck_q <= ck_d;
+      end
+    end
+    assign lane_cur_idle[p] = ((dp_ep_q ? pc1_q : pc0_q) == '0) && (ck_q == '0);
     logic [$clog2(SegCredits + 1)-1:0] unused_credits;
     logic [$clog2(SegBeats + 1)-1:0]   unused_beat;
     logic             unused_first, unused_last;
@@ -714,12 +897,12 @@ module ifc_core #(
       .SegPayloadBytes(SegPayloadBytes), .SegSlotBytes(SegSlotBytes), .SegCredits(SegCredits)
     ) u_lane (
       .clk_i, .rst_ni(dp_rst_n), .cache_en_i(1'b1),
-      .sense_ready_o(sense_ready[p]), .sense_start_i(sense_start), .sense_tag_i(nand_cmd_page_o),
+      .sense_ready_o(sense_ready[p]), .sense_start_i(sense_start), .sense_tag_i({sq_ep_q, nand_cmd_page_o[30:0]}),
       .nand_valid_i(nand_dat_valid_i[p] || ord_here), .nand_data_i(ord_here ? ord_data : nand_dat_data_i[p*BondW +: BondW]),
       .nand_last_i(ord_here ? ord_last : nand_dat_last_i[p]), .nand_err_i(nand_dat_err_i[p] && !ord_here),
-      .out_valid_o(lv), .out_ready_i(lr), .out_data_o(ldata), .out_seg_o(unused_seg),
-      .out_slot_o(unused_slot), .out_seg_last_o(lseg_last), .out_page_last_o(unused_page_last),
-      .out_tag_o(unused_tag), .out_err_o(lerr),
+      .out_valid_o(lv), .out_ready_i(lr_l), .out_data_o(ldata), .out_seg_o(unused_seg),
+      .out_slot_o(unused_slot), .out_seg_last_o(lseg_last), .out_page_last_o(lpage_last),
+      .out_tag_o(ltag), .out_err_o(lerr),
       .seg_credit_i(seg_credit[p]), .credits_o(unused_credits), .idle_o(lane_idle[p])
     );
 
@@ -728,7 +911,7 @@ module ifc_core #(
       .ErasedMaxZeros(EccT), .SideW(1)
     ) u_chk (
       .clk_i, .rst_ni(dp_rst_n),
-      .in_valid_i(lv), .in_ready_o(lr), .in_data_i(ldata), .in_last_i(lseg_last), .in_side_i(lerr),
+      .in_valid_i(lv_g), .in_ready_o(lr), .in_data_i(ldata), .in_last_i(lseg_last), .in_side_i(lerr),
       .out_valid_o(cv), .out_ready_i(cr), .out_data_o(cdata), .out_last_o(clast), .out_side_o(cside),
       .out_dirty_o(cdirty), .out_erased_o(cerased), .out_rem_o(crem)
     );
@@ -745,9 +928,9 @@ module ifc_core #(
     always_comb begin
       pg_d[p*32 +: 32] = pg_q[p*32 +: 32];
       ps_d[p*16 +: 16] = ps_q[p*16 +: 16];
-      if (gemv_start) begin
+      if (dp_start) begin
         pg_d[p*32 +: 32] = 32'(p);
-        ps_d[p*16 +: 16] = mod_add(16'd0, 5'(p), l_spr[15:0]);
+        ps_d[p*16 +: 16] = mod_add(16'd0, 5'(p), d_spr[15:0]);
       end else if (cv && cr && clast) begin
         pg_d[p*32 +: 32] = pg_q[p*32 +: 32] + 32'(Planes);
         ps_d[p*16 +: 16] = mod_add(ps_q[p*16 +: 16], 5'(Planes), spr_q[15:0]);
@@ -814,7 +997,7 @@ module ifc_core #(
     .Planes(Planes), .Lanes(Lanes), .CorrPorts(CorrPorts), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits),
     .RetryMax(RetryMax), .RetryDepth(RetryDepth)
   ) u_disp (
-    .clk_i, .rst_ni(dp_rst_n), .clear_i(gemv_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
+    .clk_i, .rst_ni(dp_rst_n), .clear_i(dp_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
     .limit_i(pv_mode ? rob_limit : sb_limit),
     .src_valid_i(fifo_valid), .src_ready_o(fifo_ready), .src_data_i(fifo_data), .src_meta_i(fifo_meta),
     .cin_valid_o(cin_valid), .cin_ready_i(cin_ready), .cin_data_o(cin_data), .cin_last_o(cin_last),
@@ -836,7 +1019,10 @@ module ifc_core #(
     .cnt_recovered_o(cnt_rec), .cnt_exhausted_o(cnt_exh)
   );
 
-  // PE lanes, each with its activation copy
+  // PE lanes, each with its activation copy. ATTN_MULTI: slot g's q sits in the activation after
+  // the q of the mask's lower slots (at_aoff, elements).
+  logic [31:0] act_off;
+  assign act_off = (state_q == ifc_pkg::CoreAttnK) ? at_aoff_q : 32'd0;
   logic [Lanes-1:0]      r_valid, r_ready;
   logic [Lanes*32-1:0]   r_tag, r_psum;
   logic [Lanes-1:0]      unused_act_wr_ready;
@@ -855,7 +1041,7 @@ module ifc_core #(
     ifc_pe_lane #(.BondBytes(BondBytes), .Macs(Macs), .TagW(32), .MaxK(MaxK), .SegPayloadBytes(SegPayloadBytes)) u_pe (
       .clk_i, .rst_ni(dp_rst_n),
       .seg_valid_i(l_seg_valid[l] && !pv_mode), .seg_ready_o(l_seg_ready[l]), .seg_tag_i(l_seg_tag[l*32 +: 32]),
-      .seg_dtype_i(dtype_q), .seg_act_elem_i(l_seg_act[l*32 +: 32]),
+      .seg_dtype_i(dtype_q), .seg_act_elem_i(l_seg_act[l*32 +: 32] + act_off),
       .beat_valid_i(l_beat_valid[l] && !pv_mode), .beat_ready_o(l_beat_ready[l]),
       .beat_data_i(l_beat_data[l*BondW +: BondW]),
       .beat_last_i(l_beat_last[l]),
@@ -890,7 +1076,7 @@ module ifc_core #(
   logic sb_busy, sb_done;
   ifc_scoreboard #(.Window(Window)) u_sb (
     .clk_i, .rst_ni(dp_rst_n),
-    .start_i(gemv_start && !l_attn_v), .rows_i(l_rows), .segs_per_row_i(l_spr), .dtype_i(l_dtype),
+    .start_i(dp_start && !d_is_v), .rows_i(d_rows), .segs_per_row_i(d_spr), .dtype_i(d_dtype),
     .limit_o(sb_limit), .commit_o(sb_commit),
     .ps_valid_i(ps_valid), .ps_ready_o(ps_ready), .ps_g_i(ps_g), .ps_value_i(ps_value), .ps_fail_i(ps_fail),
     .row_valid_o(row_valid), .row_ready_i(row_ready), .row_idx_o(row_idx), .row_value_o(row_value),
@@ -898,6 +1084,11 @@ module ifc_core #(
   );
 
   // The GEMV is done when every row is out and every padding segment has been drained.
+  // ATTN: the same over the current phase only (the next phase's reads may already be in the lanes).
+  assign seq_cur_busy = seq_busy && (sq_ep_q == dp_ep_q);
+  assign ic_cur_busy  = ic_busy_q && (sq_ep_q == dp_ep_q);
+  assign ph_k_done = sb_done && !sb_busy && !seq_cur_busy && (&lane_cur_idle) && (&fifo_empty) && disp_idle &&
+                     corr_idle && rty_idle;
   assign gemv_done = sb_done && !sb_busy && !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle &&
                      rty_idle;
   // Watchdog progress: a NAND beat, a partial sum into the scoreboard, a result word, or the host
@@ -925,7 +1116,7 @@ module ifc_core #(
   // Sized masks, not `pv_mode ? x : '0`: an unsized fill literal in a port connection makes Yosys 0.23
   // re-derive ifc_core after chparam under a $paramod name, and `synth -top ifc_core` then fails.
   ifc_pv_rob #(.Lanes(Lanes), .BeatW(BondW), .PayBeats(PayBeats), .Segs(PvRobSegs)) u_rob (
-    .clk_i, .rst_ni(dp_rst_n), .start_i(gemv_start && l_attn_v), .limit_o(rob_limit),
+    .clk_i, .rst_ni(dp_rst_n), .start_i(dp_start && d_is_v), .limit_o(rob_limit),
     .seg_valid_i(l_seg_valid & {Lanes{pv_mode}}), .seg_ready_o(rob_seg_ready), .seg_tag_i(l_seg_tag),
     .beat_valid_i(l_beat_valid & {Lanes{pv_mode}}), .beat_ready_o(rob_beat_ready), .beat_data_i(l_beat_data),
     .beat_last_i(l_beat_last),
@@ -942,8 +1133,8 @@ module ifc_core #(
   );
 
   // The V phase is over when the output is out and every padding segment has drained.
-  assign at_dp_idle = !seq_busy && (&lane_idle) && (&fifo_empty) && disp_idle && corr_idle && rty_idle && rob_empty &&
-                      !ic_busy_q && sm_idle && pv_idle;
+  assign at_dp_idle = !seq_cur_busy && (&lane_cur_idle) && (&fifo_empty) && disp_idle && corr_idle && rty_idle &&
+                      rob_empty && !ic_cur_busy && sm_idle && pv_idle;
 
   // =============================================================================================
   // KV cache: append path (write buffer, encoder, program sequencer, mapping table)
@@ -974,7 +1165,7 @@ module ifc_core #(
     .perf_prg_fail_o(kv_prg_fail), .prg_failed_o(kv_cmd_prg_fail),
     .q_grp_i(kvq_grp), .q_ntok_o(kvq_ntok), .q_d_o(kvq_d), .q_slog_o(kvq_slog), .q_kbase_o(kvq_kbase),
     .q_vbase_o(kvq_vbase),
-    .ord_start_i(ic_start), .ord_abort_i(flush_q), .ord_kv_i(at_v_q), .ord_plane_i(ic_pl_q), .ord_valid_o(ord_valid),
+    .ord_start_i(ic_start), .ord_abort_i(flush_q), .ord_kv_i(sq_v_q), .ord_plane_i(ic_pl_q), .ord_valid_o(ord_valid),
     .ord_data_o(ord_data), .ord_last_o(ord_last)
   );
   assign nand_prg_plane_o = 8'(kv_prg_plane);
@@ -992,7 +1183,7 @@ module ifc_core #(
     bytes_d = bytes_q;
     rty_reads_d = rty_reads_q + 32'(rty_cmd_valid && rty_cmd_ready);
     rty_busy_d  = rty_busy_q + 32'(!rty_idle);
-    if (gemv_start) begin
+    if (dp_start) begin
       bytes_d = '0; rty_reads_d = '0; rty_busy_d = '0;
     end
     for (int p = 0; p < Planes; p++) begin

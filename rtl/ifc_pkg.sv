@@ -26,6 +26,7 @@ package ifc_pkg;
   localparam logic [7:0] OP_LOAD_ACT = 8'h02;
   localparam logic [7:0] OP_KV_APPEND = 8'h03;  // one token's K and V rows of a group slot (docs/kvnand.md)
   localparam logic [7:0] OP_ATTN     = 8'h04;  // attention of one group slot: q.K^T, softmax, p.V (docs/kvnand.md)
+  localparam logic [7:0] OP_ATTN_MULTI = 8'h05; // attention of several group slots in one command, phases overlapped
   localparam logic [1:0] DT_INT8 = 2'd0;
   localparam logic [1:0] DT_BF16 = 2'd1;
   localparam logic [1:0] DT_INT4 = 2'd2;
@@ -39,6 +40,8 @@ package ifc_pkg;
   localparam logic [7:0] ERR_ACT_MISMATCH = 8'd5;  // GEMV K / dtype differ from the loaded activation
   localparam logic [7:0] ERR_ACT_LENGTH   = 8'd6;  // the act stream ended early or ran long
   localparam logic [7:0] ERR_WATCHDOG     = 8'd7;  // a GEMV made no progress for the watchdog timeout (NAND hung)
+  localparam logic [7:0] ERR_ATTN_MASK    = 8'd8;  // ATTN_MULTI group mask empty or naming a slot >= KvGroups
+  localparam logic [7:0] ERR_ATTN_QLEN    = 8'd9;  // ATTN_MULTI: the loaded q is not the BF16 concatenation (K = sum of D)
   localparam logic [7:0] ERR_KV_TOKEN     = 8'd10; // KV_APPEND token is not the stream's next (nor 0) or D changed
   localparam logic [7:0] ERR_KV_FULL      = 8'd11; // mapping table or KV region exhausted
   localparam logic [7:0] ERR_KV_GROUP     = 8'd12; // KV group slot out of range
@@ -56,7 +59,8 @@ package ifc_pkg;
     CoreStatus  = 4'd5,  // emitting the status word
     CoreKv      = 4'd6,  // KV_APPEND: receiving K/V rows, programming full stripes
     CoreAttnK   = 4'd7,  // ATTN: q.K^T over the K stripes (GEMV path), scores into the softmax
-    CoreAttnV   = 4'd8   // ATTN: V stripes through the reorder buffer into p.V, the output on res
+    CoreAttnV   = 4'd8,  // ATTN: V stripes through the reorder buffer into p.V, the output on res
+    CoreAttnChk = 4'd9   // ATTN_MULTI: checking the group slots of the mask, one a cycle
   } core_state_e;
 
   // Page-buffer bank (latch) state.

@@ -42,6 +42,7 @@ import synth_area as area  # noqa: E402
 # page buffer's 13-bit address and made every segment of the netlist model uncorrectable.
 YOSYS_ERR = "implicitly declared|has no driver|Resizing cell port"
 BASELINE = os.path.join(ROOT, "synth", "area_baseline.json")
+SRAM_RTL = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")  # the SRAM macro: a black box in every Yosys run
 REUSE = False  # --reuse: take existing Yosys results even when the RTL changed since
 
 
@@ -488,7 +489,7 @@ def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
     passes = FLATTEN_PASSES.format(top=top)
     # The SRAM black box is the RTL module itself, as in the synthesis (its ports follow Depth and
     # Width exactly as the simulated rtl/ifc_sram_1r1w.sv does).
-    sram_rtl = os.path.join(ROOT, "rtl", "ifc_sram_1r1w.sv")
+    sram_rtl = SRAM_RTL
     script = os.path.join(out_dir, "flatten.ys")
     with open(script, "w") as f:
         f.write(f"read_verilog {cells_v}\nread_verilog -sv -DSYNTHESIS {sram_rtl}\nblackbox ifc_sram_1r1w\n"
@@ -513,16 +514,65 @@ def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
 
 
 # --- timing (OpenSTA) -----------------------------------------------------------------------------
-SRAM_STUB = """(* blackbox *)
-module ifc_sram_1r1w #(parameter Width = 64, parameter Depth = 1024, parameter AddrW = 10) (
-  input clk_i, input we_i, input [AddrW-1:0] waddr_i, input [Width-1:0] wdata_i,
-  input re_i, input [AddrW-1:0] raddr_i, output [Width-1:0] rdata_o);
-endmodule
-"""
+def _verilog_int(v):
+    """A Verilog integer literal as write_verilog prints parameters (32'd4512, 'h1000, 64) -> int."""
+    m = re.fullmatch(r"\s*(?:\d+)?'s?([dhbo])([0-9a-fA-F_xz]+)\s*|\s*(\d+)\s*", v)
+    if not m:
+        raise ValueError(f"not an integer literal: {v!r}")
+    if m.group(3):
+        return int(m.group(3))
+    return int(m.group(2).replace("_", ""), {"d": 10, "h": 16, "b": 2, "o": 8}[m.group(1)])
+
+
+def sram_instances(text):
+    """The ifc_sram_1r1w instances of a write_verilog netlist: [(match span, name, Width, Depth)]."""
+    out = []
+    for m in re.finditer(r"\bifc_sram_1r1w\s*#\((.*?)\)\s*(\S+)\s*\(", text, flags=re.S):
+        ps = dict(re.findall(r"\.(\w+)\s*\(([^()]*)\)", m.group(1)))
+        out.append((m.span(), m.group(2), _verilog_int(ps.get("Width", "64")), _verilog_int(ps.get("Depth", "1024"))))
+    return out
+
+
+def sram_stub_script(shapes):
+    """Yosys commands declaring one parameter-less black box per SRAM shape (Width, Depth), named
+    ifc_sram_1r1w_w<Width>_d<Depth>: the RTL module itself (rtl/ifc_sram_1r1w.sv) elaborated with
+    those parameters, so every port has the width the RTL derives (AddrW = $clog2(Depth)). A stub
+    with its own widths once cut the page buffer's 13-bit address to 10 (docs/area.md)."""
+    lines = []
+    for w, d in sorted(shapes):
+        name = f"ifc_sram_1r1w_w{w}_d{d}"
+        lines += [f"read_verilog -sv -DSYNTHESIS {SRAM_RTL}", f"chparam -set Width {w} -set Depth {d} ifc_sram_1r1w",
+                  f"rename ifc_sram_1r1w {name}", f"blackbox {name}"]
+    return lines
+
+
+def sta_netlist(netlist, lib, d, top):
+    """The netlist as OpenSTA 2019 reads it: no parameterised instances (each SRAM instance becomes
+    an instance of its shape's black box, sram_stub_script), no concatenation on an assign's left
+    side (write_verilog -simple-lhs). Writes <d>/<top>_sta.v and <d>/sram_stubs.v (the black boxes,
+    port declarations only); Yosys fails on a port connected with another width. Returns both paths."""
+    text = open(netlist).read()
+    insts = sram_instances(text)
+    for (a, b), name, w, dp in reversed(insts):
+        text = text[:a] + f"ifc_sram_1r1w_w{w}_d{dp} {name} (" + text[b:]
+    with open(os.path.join(d, "in.v"), "w") as f:
+        f.write(text)
+    sta_v = os.path.join(d, f"{top}_sta.v")
+    stubs = os.path.join(d, "sram_stubs.v")
+    script = os.path.join(d, "sta_netlist.ys")
+    with open(script, "w") as f:
+        f.write("\n".join([f"read_liberty -lib {lib}"] + sram_stub_script({(w, dp) for _, _, w, dp in insts}) +
+                          [f"read_verilog {d}/in.v", f"hierarchy -check -top {top}",
+                           f"write_verilog -noattr -simple-lhs {sta_v}",
+                           "select =ifc_sram_1r1w_w*", f"write_verilog -noattr -blackboxes -selected {stubs}"]) + "\n")
+    yosys_or_fail(script, os.path.join(d, "sta_netlist.log"), f"the OpenSTA netlist of {top}")
+    return sta_v, stubs
+
+
 STAGE_CAP_NS = 1.0  # a stage slower than this is a high-fanout net that a buffer tree would fix
 
 
-def run_sta(netlist, lib, clock_mhz, out_dir, paths=500, top="ifc_core"):
+def run_sta(netlist, lib, clock_mhz, out_dir, paths=5000, top="ifc_core"):
     """Critical path of the core netlist with OpenSTA (Debian opensta, 2019) at the osu018 typical
     corner. Yosys/ABC map without timing and insert no fanout buffers, so a few nets drive hundreds
     of pins; the raw arrival is reported, and an estimate with those stages buffered (each stage
@@ -533,23 +583,13 @@ def run_sta(netlist, lib, clock_mhz, out_dir, paths=500, top="ifc_core"):
         return None
     d = os.path.join(out_dir, "sta")
     os.makedirs(d, exist_ok=True)
-    # OpenSTA 2019 reads neither parameterised instances nor concatenations on an assign's left side:
-    # re-write the netlist with Yosys (-simple-lhs), the SRAM a parameter-less black box.
-    text = open(netlist).read()
-    text = re.sub(r"ifc_sram_1r1w\s*#\(.*?\)\s*(\S+)\s*\(", r"ifc_sram_1r1w \1 (", text, flags=re.S)
-    with open(os.path.join(d, "in.v"), "w") as f:
-        f.write(text)
-    with open(os.path.join(d, "sram_stub.v"), "w") as f:
-        f.write(SRAM_STUB)
-    sta_v = os.path.join(d, f"{top}_sta.v")
-    subprocess.run(["yosys", "-q", "-p", f"read_liberty -lib {lib}; read_verilog {d}/sram_stub.v; "
-                    f"read_verilog {d}/in.v; hierarchy -top {top}; write_verilog -noattr -simple-lhs {sta_v}"],
-                   check=True, capture_output=True)
+    sta_v, stubs = sta_netlist(netlist, lib, d, top)
     period = 1000.0 / clock_mhz * 180.0 / 28.0  # the clock scaled back to 180 nm (for the slack column)
     tcl = os.path.join(d, "sta.tcl")
     rpt = os.path.join(d, "sta.rpt")
     with open(tcl, "w") as f:
         f.write(f"""read_liberty {lib}
+read_verilog {stubs}
 read_verilog {sta_v}
 link_design {top}
 create_clock -name clk -period {period:.3f} [get_ports clk_i]

@@ -73,7 +73,7 @@ function(ifc_netlist_unit_test exe)
   set_property(GLOBAL APPEND PROPERTY IFC_NETLIST_UNIT_TESTS ${exe})
 endfunction()
 
-set(IFC_NETLIST_BLOCK_TESTS "ecc_checker;read_path" CACHE STRING
+set(IFC_NETLIST_BLOCK_TESTS "ecc_checker;read_path;ecc_corrector" CACHE STRING
     "Blocks whose unit test runs against their gate-level netlist (ifc_netlist_unit_test below)")
 # Block b: tb/unit/test_<b>.cpp against the netlist of vl_<b>; the RTL models and libraries it
 # also links (_nl_libs_<b>).

@@ -9,6 +9,8 @@
 //  3. ATTN (opcode 0x04): one command per context, the whole head group on the die (q.K^T,
 //     softmax, p.V; the open stripe from the write buffer), checked bit for bit against the
 //     reference chain; time, tokens per second and the q.K^T / p.V split against context.
+//  4. head-group parallelism: two group slots one ATTN after another against one ATTN_MULTI
+//     (opcode 0x05), cycles, us and the speedup against context (head_group_parallel).
 // Writes <out.json> (build/bench/kv.json, the system simulator's calibration input: key
 // attention.utilization, docs/kvnand.md).
 //   bench_kv <out.json> [tokens]
@@ -43,6 +45,14 @@ struct KvBench {
     drv.csr_write(tb::core::kKvBase, 0);
   }
 };
+
+/// The die of the ATTN measurements: reads at the real tR, tPROG shortened to 20 us so the appends
+/// simulate quickly (they are not timed: every measurement waits until the planes are free first).
+nand::NandConfig attn_die() {
+  nand::NandConfig cfg;
+  cfg.t_prog_ns = 20000;
+  return cfg;
+}
 
 /// Runs `sim` until every plane of `nand` is free (no earlier busy time is counted in a measurement).
 void wait_planes_free(tb::RtlSim<Vifc_core>& sim, const nand::NandArray& nand, double period_ns) {
@@ -179,9 +189,7 @@ nlohmann::json bench_scores(const std::vector<uint32_t>& contexts, nlohmann::jso
 // ATTN needs the slot's sequence state). Reads at the die's real tR; tPROG shortened to 20 us so the
 // appends simulate quickly (they are not timed: every ATTN waits until the planes are free first).
 nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
-  nand::NandConfig cfg;
-  cfg.t_prog_ns = 20000;
-  KvBench b(cfg);
+  KvBench b(attn_die());
   auto& [nand, sim, cosim, drv] = b;
   nand.set_fixed_rber(0);
   std::mt19937_64 rng(7);
@@ -206,10 +214,13 @@ nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
     const uint32_t open0 = drv.csr(tb::core::kAttnOpenPages);
     const uint64_t c0 = sim.cycles();
     uint64_t c_v = 0;
+    bool seen_k = false;
     drv.push_cmd({tb::core::kOpAttn, 1, false, ctx, 0, 0, 0});
     for (uint64_t guard = 0; guard < 100000000 && (drv.results().empty() || !drv.results().back().is_status); ++guard) {
       sim.cycle();
-      if (!c_v && ((drv.csr(tb::core::kStatus) >> 1) & 0xF) == 8) c_v = sim.cycles();  // CoreAttnV
+      const uint32_t st = (drv.csr(tb::core::kStatus) >> 1) & 0xF;
+      seen_k = seen_k || st == 7;                    // CoreAttnK
+      if (!c_v && seen_k && st == 8) c_v = sim.cycles();  // CoreAttnV after it (the p.V phase)
     }
     const uint64_t c1 = sim.cycles();
     const auto ref = tb::reference_attention(keys, values, q, ctx, kD);
@@ -230,6 +241,100 @@ nlohmann::json bench_attn(const std::vector<uint32_t>& contexts) {
     fmt::print("{:>8} {:>12.1f} {:>12.1f} {:>12.1f} {:>14.3e} {:>11} {:>6}\n", ctx, r["time_us"].get<double>(),
                r["qk_us"].get<double>(), r["pv_us"].get<double>(), r["tokens_per_s"].get<double>(),
                r["open_stripe_pages"].get<uint32_t>(), exact ? "yes" : "NO");
+    if (!exact) std::exit(1);
+  }
+  return arr;
+}
+
+// Head-group parallelism (docs/kvnand.md): both group slots (D = 128 each) at growing contexts,
+// one group at a time (LOAD_ACT q_g + ATTN per slot, the host waiting for each status) against one
+// ATTN_MULTI (0x05: LOAD_ACT of q_0 | q_1, then one command whose next phase's reads start while
+// the current one drains). Both from the first command to the last status word, planes free at
+// the start; every output bit-exact with the reference chain.
+nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
+  KvBench b(attn_die());
+  auto& [nand, sim, cosim, drv] = b;
+  nand.set_fixed_rber(0);
+  std::mt19937_64 rng(9);
+  std::vector<model::ActVector> keys[kGroups], values[kGroups];
+  nlohmann::json arr = nlohmann::json::array();
+  fmt::print("{:>8} {:>14} {:>12} {:>14} {:>12} {:>8} {:>6}\n", "context", "one_at_a_time", "us", "attn_multi", "us",
+             "speedup", "exact");
+  auto run = [&](void) {
+    for (uint64_t guard = 0; guard < 400000000 && (drv.results().empty() || !drv.results().back().is_status); ++guard)
+      sim.cycle();
+  };
+  for (uint32_t ctx : contexts) {
+    while (keys[0].size() < ctx) {
+      for (uint32_t g = 0; g < kGroups; ++g) {
+        keys[g].push_back(tb::normal_bf16(rng, kD));
+        values[g].push_back(tb::normal_bf16(rng, kD));
+        drv.push_kv_append(g, uint32_t(keys[g].size() - 1), keys[g].back(), values[g].back());
+        if (!drv.wait_status(10000000) || drv.results().back().error != 0) std::exit(1);
+        drv.results().clear();
+      }
+    }
+    std::vector<model::ActVector> q(kGroups);
+    std::vector<uint32_t> ref[kGroups];
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      q[g] = tb::normal_bf16(rng, kD, 1.0f / std::sqrt(float(kD)));
+      ref[g] = tb::reference_attention(keys[g], values[g], q[g], ctx, kD);
+    }
+    bool exact = true;
+    // one group at a time
+    wait_planes_free(sim, nand, cosim.period_ns());
+    const uint64_t s0 = sim.cycles();
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      drv.push_cmd({tb::core::kOpLoadAct, 1, false, kD, 0, 0, 0});
+      drv.push_act(q[g], true);
+      run();
+      exact = exact && drv.results().back().error == 0;
+      drv.results().clear();
+      drv.push_cmd({tb::core::kOpAttn, 1, false, ctx, g, 0, 0});
+      run();
+      const auto& res = drv.results();
+      exact = exact && res.size() == kD + 1 && res.back().error == 0;
+      for (uint32_t i = 0; exact && i < kD; ++i) exact = res[i].value == ref[g][i] && !res[i].failed;
+      drv.results().clear();
+    }
+    const uint64_t seq_cycles = sim.cycles() - s0;
+    // ATTN_MULTI
+    wait_planes_free(sim, nand, cosim.period_ns());
+    const uint64_t m0 = sim.cycles();
+    model::ActVector cat = q[0];
+    cat.insert(cat.end(), q[1].begin(), q[1].end());
+    drv.push_cmd({tb::core::kOpLoadAct, 1, false, kGroups * kD, 0, 0, 0});
+    drv.push_act(cat, true);
+    run();
+    exact = exact && drv.results().back().error == 0;
+    drv.results().clear();
+    drv.push_cmd({tb::core::kOpAttnMulti, 1, false, ctx, (1u << kGroups) - 1, 0, 0});
+    run();
+    const uint64_t par_cycles = sim.cycles() - m0;
+    {
+      const auto& res = drv.results();
+      exact = exact && res.size() == kGroups * kD + 1 && res.back().error == 0;
+      for (uint32_t i = 0; exact && i < kGroups * kD; ++i) {
+        const uint32_t g = res[i].row >> 22, e = res[i].row & 0x3FFFFF;
+        exact = g == i / kD && e == i % kD && res[i].value == ref[g][e] && !res[i].failed;
+      }
+      drv.results().clear();
+    }
+    const double p = cosim.period_ns();
+    nlohmann::json r;
+    r["context"] = ctx;
+    r["groups"] = kGroups;
+    r["d"] = kD;
+    r["one_at_a_time_cycles"] = seq_cycles;
+    r["one_at_a_time_us"] = double(seq_cycles) * p * 1e-3;
+    r["attn_multi_cycles"] = par_cycles;
+    r["attn_multi_us"] = double(par_cycles) * p * 1e-3;
+    r["speedup"] = double(seq_cycles) / double(par_cycles);
+    r["bit_exact"] = exact;
+    arr.push_back(r);
+    fmt::print("{:>8} {:>14} {:>12.1f} {:>14} {:>12.1f} {:>8.3f} {:>6}\n", ctx, seq_cycles,
+               r["one_at_a_time_us"].get<double>(), par_cycles, r["attn_multi_us"].get<double>(),
+               r["speedup"].get<double>(), exact ? "yes" : "NO");
     if (!exact) std::exit(1);
   }
   return arr;
@@ -259,6 +364,12 @@ int main(int argc, char** argv) {
                 "the write buffer) per context, real tR, bit-exact against the reference chain";
   cmd["per_context"] = bench_attn({256, 300, 1024, 1100, 4096});
   j["attn_command"] = cmd;
+  nlohmann::json hg;
+  hg["what"] = "head-group parallelism: 2 group slots (D = 128) one ATTN after another (LOAD_ACT + ATTN per slot) "
+               "against one ATTN_MULTI (0x05) whose next phase's reads start while the current phase drains; "
+               "first command to last status, real tR, bit-exact against the reference chain";
+  hg["per_context"] = bench_multi({256, 1024, 4096});
+  j["head_group_parallel"] = hg;
   std::ofstream(out) << j.dump(2) << "\n";
   fmt::print("wrote {}\n", out);
   return 0;

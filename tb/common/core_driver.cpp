@@ -28,6 +28,8 @@ const char* error_name(uint8_t code) {
     case 5: return "activation mismatch (K or dtype differ from the loaded activation)";
     case 6: return "activation stream length";
     case 7: return "watchdog (the NAND stopped answering)";
+    case 8: return "ATTN_MULTI group mask empty or past the group slots";
+    case 9: return "ATTN_MULTI q is not the BF16 concatenation of the slots' q (K != sum of D)";
     case 10: return "KV token out of order (or D changed)";
     case 11: return "KV region or mapping table full";
     case 12: return "KV group slot out of range";

@@ -23,7 +23,7 @@ namespace ifc::tb {
 
 /// ifc_pkg opcodes, error codes and CSR addresses (rtl/ifc_pkg.sv, rtl/ifc_core.sv).
 namespace core {
-constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03, kOpAttn = 0x04;
+constexpr uint8_t kOpGemv = 0x01, kOpLoadAct = 0x02, kOpKvAppend = 0x03, kOpAttn = 0x04, kOpAttnMulti = 0x05;
 enum Csr : uint8_t {
   kStatus = 0, kLastError, kCycles, kBytesSensed, kClean, kCorrected, kUncorrectable, kErased, kReadErrors,
   kStallWindow, kStallLanes, kStallCorrector, kStallInorder, kPagesIssued, kFailedRows, kControl,
@@ -36,6 +36,7 @@ enum Csr : uint8_t {
 };
 constexpr uint8_t kErrWatchdog = 7;
 constexpr uint8_t kErrAttnGroup = 13, kErrAttnTokens = 14, kErrAttnLimit = 15;
+constexpr uint8_t kErrAttnMask = 8, kErrAttnQlen = 9;  // ATTN_MULTI (0x05)
 const char* error_name(uint8_t code);
 }  // namespace core
 

@@ -80,6 +80,34 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     return *drv_;
   }
 
+  /// The decode cases' set-up: D of each slot (0: drawn from {128, 256, 512}), the die, a random KV
+  /// base page (core and model), the case's RBER; returns the append model.
+  model::KvAppendModel decode_setup(const AttnCase& c, uint64_t seed, std::mt19937_64& rng, uint32_t (&d)[kGroups]) {
+    for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
+    CoreDriver& drv = bring_up(seed, c.ready_prob);
+    const uint32_t base = 20 + uint32_t(rng() % 16);
+    drv.csr_write(core::kKvBase, base);
+    model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
+    m.set_base(base);
+    if (c.rber > 0) nand_->set_fixed_rber(c.rber);
+    return m;
+  }
+
+  /// Appends token t of every slot (random K and V rows of D = d[g]) to the model and through the core.
+  void append_all(CoreDriver& drv, std::mt19937_64& rng, model::KvAppendModel& m, uint32_t t, const uint32_t (&d)[kGroups],
+                  std::vector<model::ActVector> (&keys)[kGroups], std::vector<model::ActVector> (&values)[kGroups],
+                  std::vector<model::KvProgram>& want) {
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      keys[g].push_back(normal_bf16(rng, d[g]));
+      values[g].push_back(normal_bf16(rng, d[g]));
+      ASSERT_EQ(m.append(1, d[g], g, t, keys[g].back(), values[g].back(), want), 0);
+      drv.push_kv_append(g, t, keys[g].back(), values[g].back());
+      ASSERT_TRUE(drv.wait_status(2000000));
+      ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
+      drv.results().clear();
+    }
+  }
+
   /// Appends `n` random tokens of D = d to `slot` through KV_APPEND (each must succeed).
   void append(CoreDriver& drv, std::mt19937_64& rng, uint32_t slot, uint32_t n, uint32_t d,
               std::vector<model::ActVector>& keys, std::vector<model::ActVector>& values) {
@@ -117,6 +145,49 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     drv.results().clear();
     return err;
   }
+
+  /// Loads q of every slot in `mask` (concatenated in slot order, BF16) and runs one ATTN_MULTI over
+  /// `t` tokens of each; fills out[slot] from the words tagged with that slot (res bits [61:54]),
+  /// checks that the slots come in ascending order, each in element order. `q_len` != 0 loads a q of
+  /// that many elements instead (malformed cases). Returns the status word.
+  ResWord attn_multi(CoreDriver& drv, const std::vector<model::ActVector>& q, uint32_t mask, uint32_t t,
+                     std::vector<uint32_t> (&out)[kGroups], bool (&failed)[kGroups], uint8_t dtype = 1) {
+    model::ActVector cat;
+    for (uint32_t g = 0; g < kGroups; ++g)
+      if ((mask >> g) & 1) cat.insert(cat.end(), q[g].begin(), q[g].end());
+    if (cat.empty()) cat = q[0];
+    drv.push_cmd({core::kOpLoadAct, 1, false, uint32_t(cat.size()), 0, 0, 0});
+    drv.push_act(cat, true);
+    EXPECT_TRUE(drv.wait_status(200000));
+    EXPECT_EQ(drv.results().back().error, 0);
+    drv.results().clear();
+    drv.push_cmd({core::kOpAttnMulti, dtype, false, t, mask, 0, 0});
+    EXPECT_TRUE(drv.wait_status(40000000)) << "ATTN_MULTI mask " << mask << " over " << t << " tokens hung";
+    const auto& res = drv.results();
+    int last_slot = -1;
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      out[g].clear();
+      failed[g] = false;
+    }
+    for (size_t i = 0; i + 1 < res.size(); ++i) {
+      EXPECT_FALSE(res[i].is_status);
+      const uint32_t slot = res[i].row >> 22, elem = res[i].row & 0x3FFFFF;
+      EXPECT_LT(slot, kGroups);
+      EXPECT_TRUE((mask >> slot) & 1) << "an output of slot " << slot << ", not in the mask";
+      EXPECT_GE(int(slot), last_slot) << "slots out of order";
+      last_slot = int(slot);
+      if (slot >= kGroups) continue;
+      EXPECT_EQ(elem, out[slot].size()) << "outputs of slot " << slot << " out of element order";
+      failed[slot] = failed[slot] || res[i].failed;
+      out[slot].push_back(res[i].value);
+    }
+    EXPECT_FALSE(res.empty());
+    const ResWord st = res.empty() ? ResWord{} : res.back();
+    EXPECT_TRUE(st.is_status);
+    EXPECT_EQ(st.opcode, core::kOpAttnMulti);
+    drv.results().clear();
+    return st;
+  }
 };
 
 TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
@@ -124,13 +195,8 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   const uint64_t seed = test_seed("AttnCore.Decode", c.seed);
   std::mt19937_64 rng(seed);
   uint32_t d[kGroups];
-  for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
-  CoreDriver& drv = bring_up(seed, c.ready_prob);
-  const uint32_t base = 20 + uint32_t(rng() % 16);
-  drv.csr_write(core::kKvBase, base);
-  model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
-  m.set_base(base);
-  if (c.rber > 0) nand_->set_fixed_rber(c.rber);
+  model::KvAppendModel m = decode_setup(c, seed, rng, d);
+  CoreDriver& drv = *drv_;
 
   // ATTN after these token counts: the first tokens, both sides of every stripe boundary, the
   // end, and a random sample in between.
@@ -148,15 +214,8 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   uint32_t attns = 0, open_attns = 0;
   std::vector<uint32_t> out;
   for (uint32_t t = 0; t < c.tokens; ++t) {
-    for (uint32_t g = 0; g < kGroups; ++g) {
-      keys[g].push_back(normal_bf16(rng, d[g]));
-      values[g].push_back(normal_bf16(rng, d[g]));
-      ASSERT_EQ(m.append(1, d[g], g, t, keys[g].back(), values[g].back(), want), 0);
-      drv.push_kv_append(g, t, keys[g].back(), values[g].back());
-      ASSERT_TRUE(drv.wait_status(2000000));
-      ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
-      drv.results().clear();
-    }
+    append_all(drv, rng, m, t, d, keys, values, want);
+    ASSERT_FALSE(HasFatalFailure());
     for (uint32_t g = 0; g < kGroups; ++g) {
       const uint32_t n = t + 1;
       if (!when[g].count(n)) continue;
@@ -200,6 +259,172 @@ INSTANTIATE_TEST_SUITE_P(Decode, AttnCore,
                          ::testing::Values(AttnCase{{128, 512}, 300, 0.0, 1.0, 1},
                                            AttnCase{{256, 1024}, 140, 2e-4, 0.6, 2},
                                            AttnCase{{0, 0}, 200, 1e-4, 0.8, 3}));
+
+// ATTN_MULTI (0x05): both group slots in one command, the next phase's reads launched while the
+// current one drains (docs/kvnand.md, head-group parallelism). Every slot's outputs bit-exact with
+// the reference chain (and so with the one-group ATTN, which is checked directly at the end), at
+// RBER within the correction limit and with res backpressure; also masks of one slot and prefixes.
+class AttnMulti : public AttnCore {};
+
+TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
+  const AttnCase c = GetParam();
+  const uint64_t seed = test_seed("AttnCore.MultiGroup", c.seed);
+  std::mt19937_64 rng(seed);
+  uint32_t d[kGroups];
+  model::KvAppendModel m = decode_setup(c, seed, rng, d);
+  CoreDriver& drv = *drv_;
+  std::set<uint32_t> when;
+  for (uint32_t n : {1u, 3u, c.tokens}) when.insert(n);
+  for (uint32_t g = 0; g < kGroups; ++g) {
+    const uint32_t tps = m.tokens_per_stripe(d[g]);
+    for (uint32_t b = tps; b <= c.tokens; b += tps)
+      for (uint32_t n : {b - 1, b, b + 1}) when.insert(n);
+  }
+  for (int i = 0; i < 3; ++i) when.insert(1 + uint32_t(rng() % c.tokens));
+  std::vector<model::ActVector> keys[kGroups], values[kGroups];
+  std::vector<model::KvProgram> want;
+  std::vector<uint32_t> out[kGroups];
+  bool failed[kGroups];
+  uint32_t cmds = 0, groups_checked = 0;
+  for (uint32_t t = 0; t < c.tokens; ++t) {
+    append_all(drv, rng, m, t, d, keys, values, want);
+    ASSERT_FALSE(HasFatalFailure());
+    const uint32_t n = t + 1;
+    if (!when.count(n)) continue;
+    const uint32_t tt = (rng() % 5 == 0) ? 1 + uint32_t(rng() % n) : n;
+    const uint32_t mask = (rng() % 6 == 0) ? 1u + uint32_t(rng() % 2) : 3u;
+    std::vector<model::ActVector> q(kGroups);
+    for (uint32_t g = 0; g < kGroups; ++g) q[g] = normal_bf16(rng, d[g], 1.0f / std::sqrt(float(d[g])));
+    const ResWord st = attn_multi(drv, q, mask, tt, out, failed);
+    ASSERT_EQ(st.error, 0) << core::error_name(st.error) << " (mask " << mask << ", " << tt << " tokens)";
+    EXPECT_EQ(uint32_t(st.raw), 0u) << "failed rows";
+    for (uint32_t g = 0; g < kGroups; ++g) {
+      if (!((mask >> g) & 1)) {
+        EXPECT_TRUE(out[g].empty());
+        continue;
+      }
+      EXPECT_FALSE(failed[g]);
+      ASSERT_EQ(out[g], reference_attention(keys[g], values[g], q[g], tt, d[g]))
+          << "slot " << g << " D " << d[g] << " tokens " << tt << " of " << n << " mask " << mask;
+      ++groups_checked;
+    }
+    ++cmds;
+    if (n == c.tokens) {  // the one-group ATTN of each slot gives the same words
+      for (uint32_t g = 0; g < kGroups; ++g) {
+        if (!((mask >> g) & 1)) continue;
+        std::vector<uint32_t> one;
+        bool f1 = false;
+        ASSERT_EQ(attn(drv, q[g], g, tt, one, f1), 0);
+        EXPECT_EQ(one, out[g]) << "ATTN_MULTI and ATTN differ, slot " << g;
+      }
+    }
+  }
+  EXPECT_FALSE(sim().error());
+  if (c.rber >= 1e-4) {
+    EXPECT_GT(cosim_->stats().bit_errors, 100u);
+  }
+  std::printf("  D = %u / %u, %u tokens, RBER %g, res ready %.2f: %u ATTN_MULTI commands, %u slot outputs "
+              "bit-exact, %llu raw bit errors corrected\n",
+              d[0], d[1], c.tokens, c.rber, c.ready_prob, cmds, groups_checked,
+              static_cast<unsigned long long>(cosim_->stats().bit_errors));
+}
+
+INSTANTIATE_TEST_SUITE_P(Multi, AttnMulti,
+                         ::testing::Values(AttnCase{{128, 256}, 270, 1e-4, 0.7, 21},
+                                           AttnCase{{0, 0}, 150, 2e-4, 0.6, 22}));
+
+TEST_F(AttnCore, MalformedAttnMultiGetsItsErrorAndTheNextCommandWorks) {
+  const uint64_t seed = test_seed("AttnCore.MalformedMulti", 23);
+  std::mt19937_64 rng(seed);
+  CoreDriver& drv = bring_up(seed);
+  constexpr uint32_t kD0 = 128, kD1 = 256;
+  std::vector<model::ActVector> keys[kGroups], values[kGroups];
+  append(drv, rng, 0, 4, kD0, keys[0], values[0]);
+  ASSERT_FALSE(HasFatalFailure());
+  std::vector<model::ActVector> q = {normal_bf16(rng, kD0, 0.1f), normal_bf16(rng, kD1, 0.1f)};
+  std::vector<uint32_t> out[kGroups];
+  bool failed[kGroups];
+  auto code = [&](uint32_t mask, uint32_t t, uint8_t dtype = 1) {
+    const ResWord st = attn_multi(drv, q, mask, t, out, failed, dtype);
+    for (uint32_t g = 0; g < kGroups; ++g) EXPECT_TRUE(out[g].empty()) << "an output before the status";
+    return st.error;
+  };
+  EXPECT_EQ(code(0, 1), core::kErrAttnMask);           // empty mask
+  EXPECT_EQ(code(4, 1), core::kErrAttnMask);           // slot 2 >= KvGroups
+  EXPECT_EQ(code(0x80000001u, 1), core::kErrAttnMask); // slot 31
+  EXPECT_EQ(code(3, 1), core::kErrAttnGroup);          // slot 1 holds no sequence
+  EXPECT_EQ(code(1, 0), core::kErrAttnTokens);         // zero tokens
+  EXPECT_EQ(code(1, 5), core::kErrAttnTokens);         // more than appended
+  EXPECT_EQ(code(1, 2, 0), 2);                         // dtype INT8
+  append(drv, rng, 1, 2, kD1, keys[1], values[1]);
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(code(3, 3), core::kErrAttnTokens);         // slot 1 has only 2 tokens
+  // q of slot 0 only, for both slots: K = 128, not 128 + 256
+  {
+    drv.push_cmd({core::kOpLoadAct, 1, false, kD0, 0, 0, 0});
+    drv.push_act(q[0], true);
+    ASSERT_TRUE(drv.wait_status(200000));
+    drv.results().clear();
+    drv.push_cmd({core::kOpAttnMulti, 1, false, 2, 3, 0, 0});
+    ASSERT_TRUE(drv.wait_status(1000));
+    EXPECT_EQ(drv.results().back().error, core::kErrAttnQlen);
+    EXPECT_EQ(drv.results().size(), 1u);
+    drv.results().clear();
+  }
+  // q loaded as INT8 of the right length
+  {
+    model::ActVector q8(kD0 + kD1, 1);
+    drv.push_cmd({core::kOpLoadAct, 0, false, kD0 + kD1, 0, 0, 0});
+    drv.push_act(q8, false);
+    ASSERT_TRUE(drv.wait_status(200000));
+    drv.results().clear();
+    drv.push_cmd({core::kOpAttnMulti, 1, false, 2, 3, 0, 0});
+    ASSERT_TRUE(drv.wait_status(1000));
+    EXPECT_EQ(drv.results().back().error, core::kErrAttnQlen);
+    drv.results().clear();
+  }
+  // And the next ATTN_MULTI works, bit-exact, and then a one-group ATTN.
+  const ResWord st = attn_multi(drv, q, 3, 2, out, failed);
+  EXPECT_EQ(st.error, 0) << core::error_name(st.error);
+  EXPECT_EQ(out[0], reference_attention(keys[0], values[0], q[0], 2, kD0));
+  EXPECT_EQ(out[1], reference_attention(keys[1], values[1], q[1], 2, kD1));
+  std::vector<uint32_t> one;
+  bool f1 = false;
+  EXPECT_EQ(attn(drv, q[1], 1, 2, one, f1), 0);
+  EXPECT_EQ(one, out[1]);
+  EXPECT_EQ(drv.csr(core::kLastError), 0u);
+}
+
+// A NAND that stops answering at the second slot's K read: slot 0's outputs are out (bit-exact),
+// the watchdog counts slot 1's D outputs failed, and the next ATTN_MULTI is bit-exact.
+TEST_F(AttnCore, WatchdogInTheSecondSlotOfAnAttnMulti) {
+  const uint64_t seed = test_seed("AttnCore.WatchdogMulti", 24);
+  std::mt19937_64 rng(seed);
+  CoreDriver& drv = bring_up(seed);
+  constexpr uint32_t kD = 128, kTokens = 256;  // one full stripe per stream: one NAND read a phase
+  std::vector<model::ActVector> keys[kGroups], values[kGroups];
+  for (uint32_t g = 0; g < kGroups; ++g) append(drv, rng, g, kTokens, kD, keys[g], values[g]);
+  ASSERT_FALSE(HasFatalFailure());
+  sim().cycle(10000);
+  drv.csr_write(core::kWatchdogCycles, 20000);
+  std::vector<model::ActVector> q = {normal_bf16(rng, kD, 0.1f), normal_bf16(rng, kD, 0.1f)};
+  std::vector<uint32_t> out[kGroups];
+  bool failed[kGroups];
+  const auto& cs = cosim_->stats();
+  cosim_->hang_after(cs.commands + cs.retry_reads + cs.hung_commands + 2);  // K0, V0 answer; K1 hangs
+  const ResWord st = attn_multi(drv, q, 3, kTokens, out, failed);
+  EXPECT_EQ(st.error, core::kErrWatchdog) << core::error_name(st.error);
+  EXPECT_EQ(uint32_t(st.raw), kD) << "slot 1's outputs counted failed";
+  EXPECT_EQ(out[0], reference_attention(keys[0], values[0], q[0], kTokens, kD));
+  EXPECT_FALSE(failed[0]);
+  EXPECT_TRUE(out[1].empty());
+  cosim_->hang_after(UINT64_MAX);
+  sim().cycle(30000);
+  const ResWord st2 = attn_multi(drv, q, 3, kTokens, out, failed);
+  EXPECT_EQ(st2.error, 0) << core::error_name(st2.error);
+  for (uint32_t g = 0; g < kGroups; ++g)
+    EXPECT_EQ(out[g], reference_attention(keys[g], values[g], q[g], kTokens, kD)) << "slot " << g;
+}
 
 TEST_F(AttnCore, MalformedAttnGetsItsErrorAndTheNextCommandWorks) {
   const uint64_t seed = test_seed("AttnCore.Malformed", 11);

@@ -284,7 +284,19 @@ TEST_F(Reliability, CommandFuzz) {
     uint8_t opcode = 0;
     uint32_t exp_rows = 0;
     std::string what;
-    if (kind < 15) {  // garbage opcode (0x03/0x04 belong to the KV cache, 0x05..0x07 are reserved)
+    if (kind >= 10 && kind < 15) {  // ATTN / ATTN_MULTI: no sequence is appended, so every one is refused
+      opcode = rng() % 2 ? core::kOpAttn : core::kOpAttnMulti;
+      const uint8_t dtype = pick(70) ? 1 : uint8_t(rng() % 4);
+      const uint32_t t = uint32_t(rng() % 8 == 0 ? rng() : rng() % 5000);
+      uint32_t slot = uint32_t(rng() % 4);  // ATTN: a slot; ATTN_MULTI: a mask
+      if (pick(10)) slot = uint32_t(rng());
+      drv.push_cmd({opcode, dtype, bool(rng() % 2), t, slot, uint32_t(rng()), uint32_t(rng() & 0x1FFFFF)});
+      if (dtype != 1) expect = 2;
+      else if (opcode == core::kOpAttnMulti && (slot == 0 || (slot >> 2) != 0)) expect = core::kErrAttnMask;  // 2 slots
+      else expect = core::kErrAttnGroup;  // a slot past KvGroups, or holding no sequence
+      what = fmt::format("{} dtype {} T {} slot/mask {:#x}", opcode == core::kOpAttn ? "ATTN" : "ATTN_MULTI", dtype, t,
+                         slot);
+    } else if (kind < 15) {  // garbage opcode (0x03..0x05 belong to the KV cache, 0x06..0x07 are reserved)
       opcode = rng() % 8 == 0 ? 0x00 : uint8_t(0x10 + rng() % 0xF0);
       Descriptor dsc{opcode, uint8_t(rng() % 4), bool(rng() % 2), uint32_t(rng()), uint32_t(rng()), uint32_t(rng()),
                      uint32_t(rng() & 0x1FFFFF)};
