@@ -104,6 +104,11 @@ def core_params(cfg):
     if need > 8 * int(cfg["seg_slot_bytes"]):
         raise ValueError(f"{cfg.get('name')}: {parity} parity bits{' + 32 CRC bits' if cfg.get('seg_crc') else ''} "
                          f"do not fit the {cfg['seg_slot_bytes']} B segment slot (seg_slot_bytes)")
+    # ifc_ecc_checker folds one whole bond beat into its remainder per cycle (sim/CMakeLists.txt
+    # makes the same check): fewer parity bits than a beat is an out-of-range slice.
+    if parity < 8 * int(cfg["bond_bytes"]):
+        raise ValueError(f"{cfg.get('name')}: ecc_t = {t} gives {parity} parity bits, fewer than one "
+                         f"{8 * int(cfg['bond_bytes'])}-bit bond beat (8 x bond_bytes)")
     rp = read_path_params(cfg)
     p = dict(rp)
     p.update({

@@ -39,7 +39,6 @@ VARIANTS = {
     "lanes8": ({"pe_lanes": 8}, "8 PE lanes"),
     "macs2": ("configs/core/variants/macs2.json", "2 MACs per lane"),
     "seg512": ("configs/core/variants/seg512.json", "512 B segments (GF(2^13), t = 8, 24 B slot)"),
-    "t4": ({"ecc_t": 4}, "ECC t = 4"),
     "t12": ({"ecc_t": 12, "seg_slot_bytes": 24}, "ECC t = 12 (24 B slot: 144 parity bits + CRC, as rber1e-3)"),
     "corr1x4": ({"ecc_corrector_ports": 1}, "1 corrector port x 4 engines"),
     "corr2x2": ({"ecc_correctors": 2}, "2 corrector ports x 2 engines"),
@@ -50,7 +49,7 @@ VARIANTS = {
 UTIL_SKIP = {}
 
 # The default sweep: one step along each knob (lanes8 and corr2x2 are there to ask for).
-DEFAULT_SET = ["default", "lanes2", "macs2", "seg512", "t4", "t12", "corr1x4"]
+DEFAULT_SET = ["default", "lanes2", "macs2", "seg512", "t12", "corr1x4"]
 
 
 def log(msg):
