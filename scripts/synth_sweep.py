@@ -44,10 +44,6 @@ VARIANTS = {
     "corr2x2": ({"ecc_correctors": 2}, "2 corrector ports x 2 engines"),
 }
 
-# Variants that synthesise but do not compute yet, so their utilization is not measured: the
-# reason is printed in the table.
-UTIL_SKIP = {}
-
 # The default sweep: one step along each knob (lanes8 and corr2x2 are there to ask for).
 DEFAULT_SET = ["default", "lanes2", "macs2", "seg512", "t12", "corr1x4"]
 
@@ -127,7 +123,7 @@ def main():
     lib = os.path.join(synth.fetch_liberty(os.path.join(build, "synth")), "osu018_stdcells.lib")
     base = json.load(open(os.path.join(ROOT, "configs", "core", "default.json")))
     names = [n for n in a.variants.split(",") if n]
-    util_names = [n for n in names if n not in UTIL_SKIP] if a.util == "all" else \
+    util_names = list(names) if a.util == "all" else \
         ([] if a.util == "none" else a.util.split(","))
 
     plans = {}
@@ -220,8 +216,7 @@ def main():
         if r["util"] is not None:
             u = f"{100 * r['util']:.2f}% | {'yes' if r['bit_exact'] else 'NO'}"
         else:
-            u = ("failed | " if "util_error" in r else
-                 f"not measured ({UTIL_SKIP[n]}) | " if n in UTIL_SKIP else "not measured | ")
+            u = "failed | " if "util_error" in r else "not measured | "
         L.append(f"| {n} | {r['what']} | {a_cols} | {u} |")
     synth.write_reports(out, "sweep", "\n".join(L) + "\n", results)
     log(f"reports: {out}/sweep.md, {out}/sweep.json")
