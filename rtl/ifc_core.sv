@@ -35,6 +35,8 @@
 ///   27 KV pages programmed, 28 KV tokens appended, 29 KV program stall cycles, 30 pages per
 ///   stream region; 31 {KV page programs the NAND failed[15:0], open-stripe plane pages served
 ///   from the KV write buffer by ATTN[15:0]} (since reset, each wraps at 16 bits); unmapped reads 0.
+///   CSRs 3..13, 16, 22 cover the last command that read the flash (GEMV, ATTN, ATTN_MULTI), all
+///   its phases: they restart when it is accepted.
 /// KV_APPEND (opcode 0x03): [63:32] D (elements per K / V row), [95:64] group slot, [127:96] token;
 ///   the act stream carries the K row then the V row (4 bf16 a beat); see ifc_kv_append.
 ///   nand_prg_*: the NAND program port (one page of data + spare per nand_prg_last_o);
@@ -194,6 +196,7 @@ module ifc_core #(
   // the page latches. sq_*: the phase the sequencer runs (its group, open page, V stream); at_*: the
   // phase the datapath runs.
   logic        seq_start, dp_start, sq_free, sq_launch_k, sq_launch_v, attn_run;
+  logic        cnt_clr;  // a command that reads the flash starts: the per-command counters to zero
   logic        sq_ep_q, sq_ep_d, dp_ep_q, dp_ep_d, sq_v_q, sq_v_d, at_vacc_q, at_vacc_d, at_multi_q, at_multi_d;
   logic [31:0] sq_grp_q, sq_grp_d, sq_open_q, sq_open_d, sq_vbase_q, sq_vbase_d, sq_vopen_q, sq_vopen_d;
   logic [31:0] sq_kbase_q, sq_kbase_d, sq_d_q, sq_d_d, sq_aoff_q, sq_aoff_d, aoff_next_q, aoff_next_d;
@@ -376,6 +379,7 @@ module ifc_core #(
     act_pad_words_d = act_pad_words_q; act_buf_d = act_buf_q; failed_rows_d = failed_rows_q;
     act_hold_d = act_hold_q; act_hold_data_d = act_hold_data_q;
     gemv_start = 1'b0;
+    cnt_clr = 1'b0;
     kv_start = 1'b0;
     dp_attn_k = 1'b0; dp_attn_v = 1'b0; pv_start = 1'b0;
     at_v_d = at_v_q; at_out_done_d = at_out_done_q; at_tok_d = at_tok_q; at_grp_d = at_grp_q; at_d_d = at_d_q;
@@ -433,6 +437,7 @@ module ifc_core #(
               spr_d = g_spr;
               nsegs_d = g_nsegs[31:0];
               gemv_start = 1'b1;
+              cnt_clr = 1'b1;
               rows_out_d = '0;
             end
           end else if (c_op == ifc_pkg::OP_KV_APPEND && kv_idle) begin
@@ -460,6 +465,7 @@ module ifc_core #(
               dtype_d = ifc_pkg::DT_BF16;
               rows_out_d = '0; at_out_done_d = 1'b1; at_vacc_d = 1'b1; at_v_d = 1'b0; sq_v_d = 1'b1;
               aoff_next_d = '0;
+              cnt_clr = 1'b1;
             end
           end else if (c_op == ifc_pkg::OP_ATTN_MULTI) begin
             // ATTN_MULTI: [95:64] a mask of group slots, run in ascending slot order; checked in
@@ -573,6 +579,7 @@ module ifc_core #(
             dtype_d = ifc_pkg::DT_BF16;
             rows_out_d = '0; at_out_done_d = 1'b1; at_vacc_d = 1'b1; at_v_d = 1'b0; sq_v_d = 1'b1;
             aoff_next_d = '0;
+            cnt_clr = 1'b1;
           end
         end
       end
@@ -997,7 +1004,7 @@ module ifc_core #(
     .Planes(Planes), .Lanes(Lanes), .CorrPorts(CorrPorts), .BeatW(BondW), .SegBeats(SegBeats), .PayBeats(PayBeats), .RemW(ParityBits),
     .RetryMax(RetryMax), .RetryDepth(RetryDepth)
   ) u_disp (
-    .clk_i, .rst_ni(dp_rst_n), .clear_i(dp_start), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
+    .clk_i, .rst_ni(dp_rst_n), .clear_i(dp_start), .cnt_clear_i(cnt_clr), .inorder_i(inorder_q), .dtype_i(dtype_q), .nsegs_i(nsegs_q),
     .limit_i(pv_mode ? rob_limit : sb_limit),
     .src_valid_i(fifo_valid), .src_ready_o(fifo_ready), .src_data_i(fifo_data), .src_meta_i(fifo_meta),
     .cin_valid_o(cin_valid), .cin_ready_i(cin_ready), .cin_data_o(cin_data), .cin_last_o(cin_last),
@@ -1178,13 +1185,17 @@ module ifc_core #(
   // =============================================================================================
   // Performance counters and CSRs
   // =============================================================================================
-  logic [31:0] cyc_q, bytes_q, bytes_d, rty_reads_q, rty_reads_d, rty_busy_q, rty_busy_d;
+  // CSRs 3..13, 16, 22 cover the last command that read the flash (GEMV, ATTN, ATTN_MULTI), every
+  // phase of it: they restart at the command (cnt_clr), not at a phase, because the sequencer
+  // senses the next phase's pages while the current one drains (docs/kvnand.md).
+  logic [31:0] cyc_q, bytes_q, bytes_d, rty_reads_q, rty_reads_d, rty_busy_q, rty_busy_d, pgs_q, pgs_d;
   always_comb begin
     bytes_d = bytes_q;
     rty_reads_d = rty_reads_q + 32'(rty_cmd_valid && rty_cmd_ready);
     rty_busy_d  = rty_busy_q + 32'(!rty_idle);
-    if (dp_start) begin
-      bytes_d = '0; rty_reads_d = '0; rty_busy_d = '0;
+    pgs_d = pgs_q + 32'(sense_start);
+    if (cnt_clr) begin
+      bytes_d = '0; rty_reads_d = '0; rty_busy_d = '0; pgs_d = '0;
     end
     for (int p = 0; p < Planes; p++) begin
       if (nand_dat_valid_i[p]) bytes_d = bytes_d + 32'(BondBytes);
@@ -1196,11 +1207,13 @@ module ifc_core #(
       bytes_q <= '0;
       rty_reads_q <= '0;
       rty_busy_q <= '0;
+      pgs_q <= '0;
     end else begin
       cyc_q <= cyc_q + 1'b1;
       bytes_q <= bytes_d;
       rty_reads_q <= rty_reads_d;
       rty_busy_q <= rty_busy_d;
+      pgs_q <= pgs_d;
     end
   end
 
@@ -1219,7 +1232,7 @@ module ifc_core #(
       5'd10: csr_rdata_o = st_lanes;
       5'd11: csr_rdata_o = st_corr;
       5'd12: csr_rdata_o = st_ord;
-      5'd13: csr_rdata_o = pages_issued;
+      5'd13: csr_rdata_o = pgs_q;
       5'd14: csr_rdata_o = failed_rows_q;
       5'd15: csr_rdata_o = {31'd0, ctrl_inorder_q};
       5'd16: csr_rdata_o = rty_reads_q;
@@ -1245,13 +1258,14 @@ module ifc_core #(
   logic [20:0] unused_cmd_bits;
   logic [30:0] unused_csr_bits;
   logic [1:0]  unused_row_hi;
-  logic [31:0] unused_commit;
+  logic [31:0] unused_commit, unused_pages;
   logic [15:0] unused_prg_fail_hi;
   assign unused_prg_fail_hi = kv_prg_fail[31:16];  // CSR 31 shows the low 16 bits
   assign unused_cmd_bits = cmd_data_i[31:11];
   assign unused_csr_bits = csr_wdata_i[31:1];  // CSR 21 uses all 32 bits; CSR 15 only bit 0
   assign unused_row_hi   = row_idx[31:30];
   assign unused_commit   = sb_commit;
+  assign unused_pages    = pages_issued;  // CSR 13 counts the whole command (pgs_q), not one phase
 
   // Assertions
   `IFC_ASSERT_STABLE(ResStable_A, res_valid_o, res_ready_i, res_data_o)

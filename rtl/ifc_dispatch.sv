@@ -63,7 +63,8 @@ module ifc_dispatch #(
 ) (
   input  wire logic                     clk_i,
   input  wire logic                     rst_ni,
-  input  wire logic                     clear_i,       // a new GEMV starts: counters to zero
+  input  wire logic                     clear_i,       // a new GEMV (or ATTN phase) starts: segment tags from 0
+  input  wire logic                     cnt_clear_i,   // a new command starts: counters to zero
   input  wire logic                     inorder_i,
   input  wire logic [1:0]               dtype_i,
   input  wire logic [31:0]              nsegs_i,
@@ -110,7 +111,7 @@ module ifc_dispatch #(
   output      logic [31:0]              rq_g_o,
   output      logic [15:0]              rq_s_o,
   output      logic [3:0]               rq_step_o,
-  // status and counters (since clear_i)
+  // status and counters (since cnt_clear_i)
   output      logic                     idle_o,
   output      logic [31:0]              cnt_clean_o,
   output      logic [31:0]              cnt_erased_o,
@@ -369,7 +370,8 @@ module ifc_dispatch #(
 
   end
 
-  // clear_i zeroes the GEMV's counters. It is applied here, not in the next-state block above:
+  // clear_i restarts the segment order (next_g, the in-order wait), cnt_clear_i zeroes the
+  // counters (once a command: an ATTN's phases add up). It is applied here, not in the next-state block above:
   // clear_i comes combinationally from the host command port, and a block that reads a top-level
   // input is evaluated once more on every input change in simulation (the next-state block is one
   // of the core's largest).
@@ -381,9 +383,11 @@ module ifc_dispatch #(
     c_unc_c = c_unc_d; c_rerr_c = c_rerr_d; s_win_c = s_win_d; s_lane_c = s_lane_d; s_corr_c = s_corr_d;
     s_ord_c = s_ord_d; wait_corr_c = wait_corr_d; c_rec_c = c_rec_d; c_exh_c = c_exh_d;
     if (clear_i) begin
-      next_g_c = '0; c_clean_c = '0; c_erased_c = '0; c_corr_c = '0; c_unc_c = '0; c_rerr_c = '0;
-      s_win_c = '0; s_lane_c = '0; s_corr_c = '0; s_ord_c = '0; wait_corr_c = 1'b0;
-      c_rec_c = '0; c_exh_c = '0;
+      next_g_c = '0; wait_corr_c = 1'b0;
+    end
+    if (cnt_clear_i) begin
+      c_clean_c = '0; c_erased_c = '0; c_corr_c = '0; c_unc_c = '0; c_rerr_c = '0;
+      s_win_c = '0; s_lane_c = '0; s_corr_c = '0; s_ord_c = '0; c_rec_c = '0; c_exh_c = '0;
     end
   end
 

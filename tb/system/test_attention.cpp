@@ -121,6 +121,19 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     }
   }
 
+  /// After a command that read the flash: its counters (CSR 3 bytes sensed, 13 pages issued, 16
+  /// retry reads) against the NAND model's own counts since `before`, so every page of every phase
+  /// counts exactly once (the sequencer senses the next phase's pages while the current one
+  /// drains). The open-stripe pages the write buffer served are issued but never reach the NAND:
+  /// CSR 31 [15:0] counts them (Planes per read command), from `open_before`.
+  void expect_command_counters(CoreDriver& drv, const CosimStats& before, uint32_t open_before, const char* what) {
+    const CosimStats& now = cosim_->stats();
+    EXPECT_EQ(drv.csr(core::kBytesSensed), now.bytes_sensed - before.bytes_sensed) << what;
+    const uint32_t open_cmds = ((drv.csr(core::kAttnOpenPages) - open_before) & 0xFFFF) / IFC_RTL_PLANES;
+    EXPECT_EQ(drv.csr(core::kPagesIssued), now.commands - before.commands + open_cmds) << what;
+    EXPECT_EQ(drv.csr(core::kRetryReads), now.retry_reads - before.retry_reads) << what;
+  }
+
   /// Loads q (BF16) and runs ATTN over `t` tokens of `slot`; returns the status and fills `out`.
   uint8_t attn(CoreDriver& drv, const model::ActVector& q, uint32_t slot, uint32_t t, std::vector<uint32_t>& out,
                bool& failed) {
@@ -295,9 +308,12 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
     const uint32_t mask = (rng() % 6 == 0) ? 1u + uint32_t(rng() % 2) : 3u;
     std::vector<model::ActVector> q(kGroups);
     for (uint32_t g = 0; g < kGroups; ++g) q[g] = normal_bf16(rng, d[g], 1.0f / std::sqrt(float(d[g])));
+    const CosimStats before = cosim_->stats();
+    const uint32_t open_before = drv.csr(core::kAttnOpenPages);
     const ResWord st = attn_multi(drv, q, mask, tt, out, failed);
     ASSERT_EQ(st.error, 0) << core::error_name(st.error) << " (mask " << mask << ", " << tt << " tokens)";
     EXPECT_EQ(uint32_t(st.raw), 0u) << "failed rows";
+    expect_command_counters(drv, before, open_before, "ATTN_MULTI counters");
     for (uint32_t g = 0; g < kGroups; ++g) {
       if (!((mask >> g) & 1)) {
         EXPECT_TRUE(out[g].empty());
@@ -314,10 +330,43 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
         if (!((mask >> g) & 1)) continue;
         std::vector<uint32_t> one;
         bool f1 = false;
+        const CosimStats before1 = cosim_->stats();
+        const uint32_t open_before1 = drv.csr(core::kAttnOpenPages);
         ASSERT_EQ(attn(drv, q[g], g, tt, one, f1), 0);
         EXPECT_EQ(one, out[g]) << "ATTN_MULTI and ATTN differ, slot " << g;
+        expect_command_counters(drv, before1, open_before1, "ATTN counters");
       }
     }
+  }
+  // Then a host-sequenced q.K^T GEMV over the programmed K stripes of the slot with the most of
+  // them: bit-exact, and its counters show that GEMV alone.
+  uint32_t gs = 0, runs = 0;
+  for (uint32_t g = 0; g < kGroups; ++g) {
+    if (c.tokens / m.tokens_per_stripe(d[g]) > runs) {
+      gs = g;
+      runs = c.tokens / m.tokens_per_stripe(d[g]);
+    }
+  }
+  if (runs > 0) {
+    const uint32_t page = m.map(gs, 0, 0), rows_n = runs * m.tokens_per_stripe(d[gs]);
+    const auto q = normal_bf16(rng, d[gs]);
+    drv.push_cmd({core::kOpLoadAct, 1, false, d[gs], 0, 0, 0});
+    drv.push_act(q, true);
+    ASSERT_TRUE(drv.wait_status(200000));
+    drv.results().clear();
+    const CosimStats before = cosim_->stats();
+    drv.push_cmd({core::kOpGemv, 1, false, rows_n, d[gs], page, 0});
+    ASSERT_TRUE(drv.wait_status(4000000));
+    const model::WeightImage img(rtl_weight_layout(page), rtl_segment_format(), model::Dtype::kBf16, rows_n, d[gs],
+                                 bf16_row_bytes(keys[gs], 0, rows_n));
+    const auto ref = model::reference_gemv(img, q, IFC_RTL_PE_MACS);
+    const auto& res = drv.results();
+    ASSERT_EQ(res.size(), rows_n + 1);
+    ASSERT_EQ(res.back().error, 0) << core::error_name(res.back().error);
+    for (uint32_t t = 0; t < rows_n; ++t) EXPECT_EQ(res[t].value, ref[t]) << "GEMV row " << t;
+    drv.results().clear();
+    expect_command_counters(drv, before, drv.csr(core::kAttnOpenPages), "GEMV counters");
+    EXPECT_EQ(uint64_t(drv.csr(core::kBytesSensed)), uint64_t(runs) * IFC_RTL_PLANES * nand_->page_bytes());
   }
   EXPECT_FALSE(sim().error());
   if (c.rber >= 1e-4) {

@@ -106,6 +106,7 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
     RtlFixture<Vifc_dispatch>::SetUp();
     auto& t = top();
     t.clear_i = 0;
+    t.cnt_clear_i = 0;
     t.inorder_i = 0;
     t.dtype_i = 0;
     t.nsegs_i = 0;
@@ -144,9 +145,12 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
     return s;
   }
 
-  /// Loads a GEMV (the dispatcher must be idle): clear_i pulse, sources filled.
-  void load(const GemvSpec& sp, const std::vector<Seg>* fixed = nullptr) {
+  /// Loads a GEMV (the dispatcher must be idle): clear_i pulse, sources filled. `new_command`
+  /// false: the GEMV is a further phase of the same command (an ATTN's V phase), so cnt_clear_i
+  /// stays low and the counters add up over the phases.
+  void load(const GemvSpec& sp, const std::vector<Seg>* fixed = nullptr, bool new_command = true) {
     sp_ = sp;
+    new_cmd_ = new_command;
     segs_.clear();
     if (fixed) {
       segs_ = *fixed;
@@ -199,11 +203,17 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
       EXPECT_EQ(delivered_[id], e->route == DispRoute::kDrop ? 0 : 1) << "g " << e->g;
     }
     const DispCounters& c = model_.counters();
-    EXPECT_EQ(t.cnt_clean_o, c.clean);
-    EXPECT_EQ(t.cnt_erased_o, c.erased);
-    EXPECT_EQ(t.cnt_corrected_o, c.corrected);
-    EXPECT_EQ(t.cnt_uncorrectable_o, c.uncorrectable);
-    EXPECT_EQ(t.cnt_read_err_o, c.read_err);
+    if (new_cmd_) cmd_ = DispCounters{};  // the command's counters: the sum over its GEMVs
+    cmd_.clean += c.clean;
+    cmd_.erased += c.erased;
+    cmd_.corrected += c.corrected;
+    cmd_.uncorrectable += c.uncorrectable;
+    cmd_.read_err += c.read_err;
+    EXPECT_EQ(t.cnt_clean_o, cmd_.clean);
+    EXPECT_EQ(t.cnt_erased_o, cmd_.erased);
+    EXPECT_EQ(t.cnt_corrected_o, cmd_.corrected);
+    EXPECT_EQ(t.cnt_uncorrectable_o, cmd_.uncorrectable);
+    EXPECT_EQ(t.cnt_read_err_o, cmd_.read_err);
     totals_.clean += c.clean;
     totals_.erased += c.erased;
     totals_.corrected += c.corrected;
@@ -216,8 +226,10 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
     auto& t = top();
     const uint64_t now = sim().cycles();
     t.clear_i = 0;
+    t.cnt_clear_i = 0;
     if (clear_pending_) {
       t.clear_i = 1;
+      t.cnt_clear_i = new_cmd_;
       t.nsegs_i = sp_.nsegs;
       t.dtype_i = sp_.dtype;
       t.inorder_i = sp_.inorder;
@@ -563,9 +575,11 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
         out_id_[c] = kNone;
       }
     }
-    if (t.clear_i) {
+    if (t.cnt_clear_i) {
       cnt_ = DispCounters{};
       st_win_ = st_lanes_ = st_corr_ = st_ord_ = 0;
+    }
+    if (t.clear_i) {
       next_g_ = 0;
       wait_corr_ = false;
       clear_pending_ = false;
@@ -605,7 +619,7 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
   std::vector<uint8_t> delivered_, done_;
   std::vector<std::pair<uint64_t, uint32_t>> results_;
   uint32_t commit_ = 0;
-  bool clear_pending_ = false;
+  bool clear_pending_ = false, new_cmd_ = true;
   bool starve_lanes_ = false, starve_corr_ = false;
   // sources
   std::deque<size_t> q_[kP];
@@ -627,7 +641,7 @@ class Dispatch : public RtlFixture<Vifc_dispatch> {
   bool pred_drop_[kP] = {};
   uint32_t next_g_ = 0;
   bool wait_corr_ = false;
-  DispCounters cnt_, totals_;
+  DispCounters cnt_, totals_, cmd_;
   uint32_t st_win_ = 0, st_lanes_ = 0, st_corr_ = 0, st_ord_ = 0;
   uint64_t seen_lane_stalls_ = 0, seen_win_stalls_ = 0;
   uint32_t prev_limit_ = 0;
@@ -869,6 +883,23 @@ TEST_F(Dispatch, TinyGemvs) {
     sp.p_dirty = 0.5;
     load(sp);
     ASSERT_NO_FATAL_FAILURE(run(100000));
+  }
+}
+
+/// The GEMVs of one command (an ATTN's phases: clear_i restarts the segment order, cnt_clear_i only
+/// at the command): the counters add up over them, and restart at the next command.
+TEST_F(Dispatch, CountersAddUpOverThePhasesOfOneCommand) {
+  rng_.seed(test_seed("Dispatch.PhaseCounters", 0xd15a000a));
+  for (int cmd = 0; cmd < 3; ++cmd) {
+    for (int phase = 0; phase < 3; ++phase) {
+      GemvSpec sp;
+      sp.nsegs = 16 + uint32_t(rng_() % 48);
+      sp.drops = uint32_t(rng_() % kP);
+      sp.p_dirty = 0.3;
+      load(sp, nullptr, phase == 0);
+      ASSERT_NO_FATAL_FAILURE(run(200000));
+    }
+    EXPECT_GT(top().cnt_clean_o, model_.counters().clean) << "the counters did not add up over the phases";
   }
 }
 
