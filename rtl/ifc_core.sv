@@ -1101,7 +1101,7 @@ module ifc_core #(
   // Watchdog progress: a NAND beat, a partial sum into the scoreboard, a result word, or the host
   // holding res (its backpressure is not a fault).
   assign wd_progress = (|nand_dat_valid_i) || nand_rty_valid_i || (ps_valid && ps_ready) || res_fire ||
-                       (res_valid_o && !res_ready_i) || ord_valid || (l_beat_valid[0] && pv_mode && rob_beat_ready[0]) ||
+                       (res_valid_o && !res_ready_i) || ord_valid || (pv_mode && (|(l_beat_valid & rob_beat_ready))) ||
                        (sm_out_valid && pv_tok_ready);
 
   // =============================================================================================
@@ -1111,7 +1111,7 @@ module ifc_core #(
   localparam int unsigned PvDW   = $clog2(AttnMaxD + 1);
   logic [SmSumW-1:0] unused_sm_sum;
   logic              rob_v_valid, rob_v_ready;
-  logic [BondW-1:0]  rob_v_data;
+  logic [2*BondW-1:0] rob_v_data;  // beat pairs: the p.V lane takes 2 beats (2*BondW/16 bf16) a cycle
 
   ifc_softmax #(.MaxTokens(AttnMaxTokens)) u_softmax (
     .clk_i, .rst_ni(dp_rst_n),
@@ -1132,7 +1132,7 @@ module ifc_core #(
     .failed_o(rob_failed)
   );
 
-  ifc_pv_lane #(.MaxD(AttnMaxD)) u_pv (
+  ifc_pv_lane #(.MaxD(AttnMaxD), .Macs(2 * BondW / 16)) u_pv (
     .clk_i, .rst_ni(dp_rst_n), .start_i(pv_start), .d_i(PvDW'(at_d_q)), .idle_o(pv_idle),
     .tok_valid_i(sm_out_valid), .tok_ready_o(pv_tok_ready), .tok_p_i(sm_p), .tok_last_i(sm_out_last),
     .v_valid_i(rob_v_valid), .v_ready_o(rob_v_ready), .v_data_i(rob_v_data),

@@ -11,14 +11,20 @@
 /// model::pv_ref is the same loop, so the result is bit-exact.
 ///
 /// Handshake : start_i (when idle_o) with d_i; then per token one tok_* beat (p[t] bf16,
-///             tok_last_i on the last token) followed by D/4 v_* beats (4 bf16, element 0 low); after
-///             the last token, out_* carries D FP32 values in element order, out_last_o on the last.
-/// Latency   : D/4 + 1 cycles per token (4 MACs a cycle), 3 cycles, then 1 output a cycle.
-/// Parameters: MaxD (elements of the output slice; accumulator SRAM of 128 bit x MaxD/4).
+///             tok_last_i on the last token) followed by D/Macs v_* beats (Macs bf16, element 0 low);
+///             after the last token, out_* carries D FP32 values in element order, out_last_o on the
+///             last. D is a multiple of Macs.
+/// Latency   : D/Macs + 1 cycles per token (Macs MACs a cycle), 3 cycles, then 1 output a cycle.
+///             ATTN (ifc_core) uses Macs = 8: 16 B of V a cycle, above the 10.9 B a cycle the die's
+///             four planes sense, so the p.V phase is sensing-bound (docs/kvnand.md).
+/// Parameters: MaxD (elements of the output slice; accumulator SRAM of 32*Macs bit x MaxD/Macs),
+///             Macs (multiply-accumulates a cycle, a power of two >= 4; v_data_i is 16*Macs bits).
 module ifc_pv_lane #(
   parameter int unsigned MaxD = 8192,
-  localparam int unsigned AW = $clog2(MaxD / 4),
-  localparam int unsigned DW = $clog2(MaxD + 1)
+  parameter int unsigned Macs = 8,
+  localparam int unsigned AW = $clog2(MaxD / Macs),
+  localparam int unsigned DW = $clog2(MaxD + 1),
+  localparam int unsigned MW = $clog2(Macs)
 ) (
   input  wire logic          clk_i,
   input  wire logic          rst_ni,
@@ -31,7 +37,7 @@ module ifc_pv_lane #(
   input  wire logic          tok_last_i,
   input  wire logic          v_valid_i,
   output      logic          v_ready_o,
-  input  wire logic [63:0]   v_data_i,
+  input  wire logic [16*Macs-1:0] v_data_i,
   output      logic          out_valid_o,
   input  wire logic          out_ready_i,
   output      logic [31:0]   out_data_o,
@@ -56,23 +62,23 @@ module ifc_pv_lane #(
   // accumulate stage
   logic          s_valid_q, s_first_q;
   logic [AW-1:0] s_w_q;
-  logic [63:0]   s_v_q;
+  logic [16*Macs-1:0] s_v_q;
 
   logic          v_fire, row_end;
   assign v_ready_o   = (state_q == PvRow);
   assign tok_ready_o = (state_q == PvTok);
   assign v_fire  = v_valid_i && v_ready_o;
-  assign row_end = (32'(w_q) + 32'd1) * 32'd4 >= 32'(d_q);
+  assign row_end = (32'(w_q) + 32'd1) * 32'(Macs) >= 32'(d_q);
 
   logic           acc_we, acc_re;
   logic [AW-1:0]  acc_raddr;
-  logic [127:0]   acc_rdata, acc_wdata;
-  ifc_sram_1r1w #(.Width(128), .Depth(MaxD / 4)) u_acc (
+  logic [32*Macs-1:0] acc_rdata, acc_wdata;
+  ifc_sram_1r1w #(.Width(32 * Macs), .Depth(MaxD / Macs)) u_acc (
     .clk_i, .we_i(acc_we), .waddr_i(s_w_q), .wdata_i(acc_wdata),
     .re_i(acc_re), .raddr_i(acc_raddr), .rdata_o(acc_rdata)
   );
 
-  for (genvar e = 0; e < 4; e++) begin : g_mac
+  for (genvar e = 0; e < Macs; e++) begin : g_mac
     logic [31:0] prod, acc_in;
     assign prod   = ifc_pkg::bf16_mul_fp32(p_q, s_v_q[e*16 +: 16]);
     assign acc_in = s_first_q ? 32'd0 : acc_rdata[e*32 +: 32];
@@ -126,9 +132,9 @@ module ifc_pv_lane #(
           if (oi_q + 1'b1 == d_q) begin
             ov_d = 1'b0;
             state_d = PvIdle;
-          end else if (oi_q[1:0] == 2'd3) begin
+          end else if (oi_q[MW-1:0] == MW'(Macs - 1)) begin
             acc_re = 1'b1;
-            acc_raddr = AW'((oi_q + 1'b1) >> 2);
+            acc_raddr = AW'((oi_q + 1'b1) >> MW);
           end
         end
       end
@@ -137,7 +143,7 @@ module ifc_pv_lane #(
   end
 
   assign out_valid_o = ov_q;
-  assign out_data_o  = acc_rdata[oi_q[1:0]*32 +: 32];
+  assign out_data_o  = acc_rdata[32'(oi_q[MW-1:0])*32 +: 32];
   assign out_last_o  = (oi_q + 1'b1 == d_q);
   assign idle_o      = (state_q == PvIdle);
 
@@ -167,7 +173,8 @@ module ifc_pv_lane #(
 
   // Assertions
   `IFC_ASSERT(StartWhenIdle_A, start_i |-> state_q == PvIdle)
-  `IFC_ASSERT(DShape_A, start_i |-> (d_i >= DW'(4) && d_i <= DW'(MaxD) && d_i[1:0] == 2'd0))
+  `IFC_ASSERT_INIT(MacsPow2_A, Macs >= 4 && (Macs & (Macs - 1)) == 0 && (MaxD % Macs) == 0)
+  `IFC_ASSERT(DShape_A, start_i |-> (d_i >= DW'(Macs) && d_i <= DW'(MaxD) && d_i[MW-1:0] == '0))
   `IFC_ASSERT_STABLE(OutStable_A, out_valid_o, out_ready_i, {out_data_o, out_last_o})
   `IFC_ASSERT_KNOWN(OutValidKnown_A, out_valid_o)
 

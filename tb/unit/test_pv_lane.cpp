@@ -6,6 +6,7 @@
 #include <random>
 
 #include "Vifc_pv_lane.h"
+#include "common/bits.hpp"
 #include "common/rtl_fixture.hpp"
 #include "common/seed.hpp"
 #include "model/numerics.hpp"
@@ -13,6 +14,8 @@
 
 namespace ifc::tb {
 namespace {
+
+constexpr unsigned kMacs = IFC_TB_PV_MACS;  // bf16 of V a beat (sim/CMakeLists.txt: the core's 8)
 
 class PvLane : public RtlFixture<Vifc_pv_lane> {
  protected:
@@ -47,14 +50,12 @@ class PvLane : public RtlFixture<Vifc_pv_lane> {
       }
       t.v_valid_i = tok < p.size() && p_sent && vp(rng);
       if (t.v_valid_i) {
-        uint64_t w = 0;
-        for (unsigned e = 0; e < 4; ++e) w |= uint64_t(v[tok][beat * 4 + e]) << (16 * e);
-        t.v_data_i = w;
+        for (unsigned e = 0; e < kMacs; ++e) set_bits(t.v_data_i, 16 * e, 16, v[tok][beat * kMacs + e]);
       }
       t.out_ready_i = op(rng);
       t.eval();
       if (t.tok_valid_i && t.tok_ready_o) p_sent = true;
-      if (t.v_valid_i && t.v_ready_o && ++beat == d / 4) {
+      if (t.v_valid_i && t.v_ready_o && ++beat == d / kMacs) {
         beat = 0;
         p_sent = false;
         ++tok;
@@ -93,7 +94,7 @@ TEST_F(PvLane, RandomAttentionRowsAreBitExact) {
   out_prob = 0.7;
   std::mt19937_64 r(seed);
   std::normal_distribution<float> nd(0.0f, 1.0f);
-  const uint32_t ds[] = {4, 8, 128, 512, 1024};
+  const uint32_t ds[] = {kMacs, 2 * kMacs, 128, 512, 1024};
   for (int c = 0; c < 24; ++c) {
     const uint32_t d = ds[r() % 5], n = 1 + uint32_t(r() % 300);
     std::vector<uint32_t> scores(n);
@@ -113,7 +114,7 @@ TEST_F(PvLane, SpecialValues) {
   check({one, 0x0000, one}, {{inf, one, sub, big, 0x8000, one, nan, 0x3F00},
                              {inf, one, one, big, 0x8000, ninf, one, 0x3F00},
                              {one, ninf, one, big, 0x8000, one, one, 0xBF00}});
-  check({0x3F00, 0x3F00}, {{big, big, big, big}, {big, big, big, big}});
+  check({0x3F00, 0x3F00}, {{big, big, big, big, big, big, big, big}, {big, big, big, big, big, big, big, big}});
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // must be every segment's beats in g order, a failed segment as zeros, and the failed count exact.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <deque>
 #include <random>
 #include <vector>
@@ -25,6 +26,7 @@ struct RobCase {
   double beat_prob;  // a bound lane presents its beat
   double out_prob;   // v_ready_i
   unsigned spread;   // how far ahead of the oldest undelivered segment a binding may reach
+  double min_beats_per_cycle = 0;  // checked when > 0
 };
 
 class PvRob : public RtlFixture<Vifc_pv_rob> {
@@ -62,6 +64,7 @@ class PvRob : public RtlFixture<Vifc_pv_rob> {
       };
       std::vector<Lane> lanes(kLanes);
       std::vector<uint64_t> got;
+      uint64_t cycles = 0;
       uint32_t lowest = 0;  // oldest segment not yet handed to the buffer
       std::bernoulli_distribution bp(c.beat_prob), op(c.out_prob), fp(0.5);
       for (uint64_t guard = 0; guard < 200000 && got.size() < want.size(); ++guard) {
@@ -114,11 +117,22 @@ class PvRob : public RtlFixture<Vifc_pv_rob> {
           if (beat_fire && ++ln.beat == kBeats) ln = Lane{};
           if (seg_fire) ln.accepted = true;
         }
-        if (t.v_valid_o && t.v_ready_i) got.push_back(t.v_data_o);
+        if (t.v_valid_o && t.v_ready_i) {  // a beat pair: the even beat low
+          got.push_back(get_bits(t.v_data_o, 0, 64));
+          got.push_back(get_bits(t.v_data_o, 64, 64));
+        }
+        ++cycles;
         sim().cycle();
       }
       ASSERT_EQ(got.size(), want.size()) << "the stream stalled (round " << round << ")";
       EXPECT_EQ(got, want) << "round " << round;
+      // Rate: with lanes and output always ready and bindings across the window, two writers and
+      // the beat-pair output carry more than one beat a cycle (the p.V lane takes two).
+      if (c.min_beats_per_cycle > 0) {
+        std::printf("  %u segments of %u beats, %u slots, %u lanes: %.3f beats a cycle\n", c.segs, kBeats, kSegs, kLanes,
+                    double(want.size()) / double(cycles));
+        EXPECT_GE(double(want.size()) / double(cycles), c.min_beats_per_cycle) << "round " << round;
+      }
       t.seg_valid_i = 0;
       t.beat_valid_i = 0;
       t.fail_valid_i = 0;
@@ -140,6 +154,8 @@ TEST_F(PvRob, ReleasesOutOfOrderSegmentsInGOrder) {
       {200, 0.3, 0.5, 0.3, kSegs},      // many failures, heavy backpressure
       {150, 0.0, 0.9, 1.0, 2 * kSegs},  // bindings reaching past the window wait for it
       {100, 1.0, 1.0, 1.0, kSegs},      // every segment fails: all zeros
+      // the rate: two segments written at once, pairs out (short segments pay the intake cycle)
+      {400, 0.0, 1.0, 1.0, kSegs, kBeats >= 16 ? 1.6 : 1.2},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(::testing::Message() << c.segs << " segments, fail " << c.fail_prob << ", spread " << c.spread);
