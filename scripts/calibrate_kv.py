@@ -14,6 +14,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,10 +32,14 @@ def main():
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "bench", "kv.json"), help="bench_kv output")
     ap.add_argument("--out", default=os.path.join(ROOT, "configs", "calibration", "kv.json"))
     ap.add_argument("--ifc", help="build/ifc-llm: print the per-die attention timing the simulator derives")
+    ap.add_argument("--calibration", default=os.path.join(ROOT, "configs", "calibration", "default.json"),
+                    help="the GEMV calibration the simulator loads with it (--ifc)")
     a = ap.parse_args()
 
     with open(a.bench) as f:
         j = json.load(f)
+    if "provenance" in j:
+        sys.exit(f"{a.bench}: already a calibration (it has a provenance block); pass bench_kv's own output")
     pc = j.get("head_group_parallel", {}).get("per_context")
     if not pc:
         sys.exit(f"{a.bench}: no head_group_parallel.per_context (bench_kv before ATTN_MULTI?); rebuild and rerun bench_kv")
@@ -64,8 +69,11 @@ def main():
     print(f"wrote {a.out} (commit {j['provenance']['commit'][:10]}, {len(pc)} head-group contexts)")
 
     if a.ifc:
-        cal = os.path.join(os.path.dirname(os.path.abspath(a.out)), "default.json")
+        # The simulator reads kv.json beside the GEMV calibration: both into a scratch directory.
         with tempfile.TemporaryDirectory() as d:
+            cal = os.path.join(d, "default.json")
+            shutil.copyfile(a.calibration, cal)
+            shutil.copyfile(a.out, os.path.join(d, "kv.json"))
             out = os.path.join(d, "run.json")
             subprocess.run([a.ifc, "llm", "--model", "llama-7b", "--system", "kvnand-compact", "--context", "128",
                             "--decode", "1", "--calibration", cal, "--json", out], check=True, stdout=subprocess.DEVNULL)

@@ -381,8 +381,8 @@ void Calibration::load_kv(const std::string& path) {
     throw ConfigError(fmt::format("{}: missing key 'head_group_parallel.per_context' (the KVNAND RTL benchmark's group slots "
                                   "one ATTN at a time against one ATTN_MULTI, bench_kv); {}",
                                   path, regen));
-  // One group's ATTN: y = s / u + o over the contexts (least squares in s, the sensing time of its K and V
-  // pages on this calibration's die); ATTN_MULTI of g groups: g s / u + o + (g - 1) o_m.
+  // One group's ATTN: y = s / u + t_cmd tR over the contexts (least squares in s, the sensing time of its K and V
+  // pages on this calibration's die); ATTN_MULTI of g groups: g s / u + (t_cmd + (g - 1) t_grp) tR.
   struct Pt {
     double s, one, multi, g;
   };

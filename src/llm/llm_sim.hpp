@@ -204,18 +204,19 @@ struct Calibration {
   /// In-flash attention measured by the KVNAND RTL benchmark (configs/calibration/kv.json, a copy of
   /// build/bench/kv.json with its provenance, written by scripts/calibrate_kv.py) when that file exists.
   /// From its `head_group_parallel.per_context` figures (g group slots on one die at several contexts,
-  /// one ATTN per group against one ATTN_MULTI): one group's ATTN takes s / u + o, where s is the
-  /// sensing time of its K and V pages (ceil(2 pages / planes) x tR on the `die` above), u the
-  /// streaming utilisation and o the fixed cost of a command (least squares over the contexts); each
-  /// further group in one ATTN_MULTI adds its own s / u and o_m (the mean of the residuals). Without
+  /// one ATTN per group against one ATTN_MULTI): one group's ATTN takes s / u + t_cmd tR, where s is
+  /// the sensing time of its K and V pages (ceil(2 pages / planes) x tR on the `die` above), u the
+  /// streaming utilisation and t_cmd the fixed cost of a command in units of tR (least squares over
+  /// the contexts); each further group in one ATTN_MULTI adds its own s / u and t_grp tR (the mean of
+  /// the residuals). Without
   /// the file (kv_measured false) attention pages are assumed to stream like GEMV pages (q.K^T and p.V
-  /// are GEMV-shaped): u = the calibrated GEMV utilisation at the KV pages' RBER, o = o_m = 0.
+  /// are GEMV-shaped): u = the calibrated GEMV utilisation at the KV pages' RBER, t_cmd = t_grp = 0.
   bool kv_measured = false;
   std::string kv_origin;
   std::string kv_provenance;             ///< kv.json's `provenance` (commit and command of the benchmark run), as JSON
   double kv_stream_utilization = 0;      ///< u: fraction of a die's sensing bandwidth one group's K and V pages stream at
-  double kv_command_tR = 0;              ///< o / tR: fixed cost of one attention command on a die
-  double kv_extra_group_tR = 0;          ///< o_m / tR: fixed cost of each further group that shares the die's ATTN_MULTI
+  double kv_command_tR = 0;              ///< t_cmd: fixed cost of one attention command on a die
+  double kv_extra_group_tR = 0;          ///< t_grp: fixed cost of each further group that shares the die's ATTN_MULTI
   size_t kv_contexts = 0;                ///< contexts fitted
   /// Reads `path` if it exists (no-op otherwise); a file without the head-group figures is an error.
   void load_kv(const std::string& path);
