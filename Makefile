@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist netlist-blocks clean \
-        calibrate reproduce report report-check docs-blocks reliability test-seg512 test-macs2 test-variant
+        calibrate calibrate-kv reproduce report report-check docs-blocks reliability test-seg512 test-macs2 test-variant
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -128,6 +128,12 @@ synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, seg
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
 	/usr/bin/python3 scripts/calibrate.py --ifc $(BUILD)/ifc --out $(BUILD)/calibration.json --copy configs/calibration/default.json
+
+calibrate-kv: deps $(BUILD)/build.ninja ## KVNAND attention calibration from the RTL (bench_kv head-group figures, ~2 min; updates configs/calibration/kv.json)
+	cmake --build $(BUILD) -j $(JOBS) --target bench_kv ifc_llm_cli
+	mkdir -p $(BUILD)/bench
+	$(BUILD)/tb/bench/bench_kv $(BUILD)/bench/kv.json
+	/usr/bin/python3 scripts/calibrate_kv.py --bench $(BUILD)/bench/kv.json --out configs/calibration/kv.json --ifc $(BUILD)/ifc-llm
 
 reproduce: deps $(BUILD)/build.ninja ## NVLLM's and KVNAND's headline results beside ours: build/reproduce/ (Markdown, CSV, PNG)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc_llm_cli

@@ -194,7 +194,17 @@ def kvnand_tables(a, setup, R, headline, md):
     write_csv(os.path.join(a.out, "kvnand_head_groups.csv"),
               ["model", "context", "attention_ms_parallel", "attention_ms_one_group_at_a_time", "attention_speedup",
                "tok_s_parallel", "tok_s_one_group"], rows)
-    md.append("## 9. Head-group parallelism (kvnand-compact, attention time per token)\n\n" +
+    kt = R[f"kvhg/{models[0]}/true/{ctxs[0]}"]["calibration"]["kv_attention"]
+    src = kt["origin"] + ", no RTL attention figures"
+    if kt["measured"]:
+        commit = (kt.get("provenance") or {}).get("commit", "")
+        src = (f"fitted to the RTL benchmark {os.path.relpath(kt['origin'], ROOT)}" + (f" of commit {commit[:10]}" if commit else "") +
+               ", head_group_parallel: one ATTN per group against one ATTN_MULTI")
+    md.append("## 9. Head-group parallelism (kvnand-compact, attention time per token)\n\n"
+              f"A die's attention: its K and V pages stream at {kt['stream_utilization']:.3f} of the sensing bandwidth, "
+              f"each command costs {kt['command_tR']:.3f} tR more, and each further group sharing the die in one "
+              f"ATTN_MULTI {kt['extra_group_tR']:+.3f} tR ({src}). In parallel, a layer's groups run at once over the dies "
+              "(those sharing a die as one ATTN_MULTI); one at a time, one ATTN per group after the other.\n\n" +
               md_table(["model", "context", "attention ms, groups in parallel", "attention ms, one group at a time",
                         "attention speedup", "tok/s parallel", "tok/s one group"], rows))
 

@@ -37,6 +37,17 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import synth_area as area  # noqa: E402
 
+
+def _read_text(path):
+    """The whole text of a file, closed again (no ResourceWarning)."""
+    with open(path) as f:
+        return f.read()
+
+
+def _read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
 # A port connected with a width other than the module's ("Resizing cell port") is an error too: the
 # flatten step once declared the SRAM black box with a fixed 10-bit address (AddrW = 10), which cut the
 # page buffer's 13-bit address and made every segment of the netlist model uncorrectable.
@@ -85,7 +96,7 @@ def fetch_liberty(out):
 
 
 def nand2_area(lib):
-    txt = open(lib).read()
+    txt = _read_text(lib)
     m = re.search(r"cell\s*\(NAND2X1\)\s*\{\s*area\s*:\s*([0-9.]+)", txt)
     return float(m.group(1)) if m else area.OSU018_NAND2X1_UM2
 
@@ -120,7 +131,7 @@ def core_params(cfg):
         "MaxK": cfg["act_max_k"], "Window": cfg["sb_window_segs"], "PagesPerPlane": cfg["pages_per_plane"],
     })
     # Optional parameters: passed when the configuration has the key and the RTL the parameter.
-    core_sv = open(os.path.join(ROOT, "rtl", "ifc_core.sv")).read()
+    core_sv = _read_text(os.path.join(ROOT, "rtl", "ifc_core.sv"))
     if "seg_crc" in cfg and re.search(r"parameter\s+\w+\s+SegCrc\b", core_sv):
         p["SegCrc"] = "1'b1" if cfg["seg_crc"] else "1'b0"
     if "read_retry_max" in cfg and re.search(r"parameter\s+\w+\s+\w+\s+RetryMax\b", core_sv):
@@ -140,7 +151,7 @@ def read_path_params(cfg):
 
 def rtl_files():
     files = []
-    for line in open(os.path.join(ROOT, "rtl", "files.f")):
+    for line in _read_text(os.path.join(ROOT, "rtl", "files.f")).splitlines():
         line = line.strip()
         if line.endswith(".sv") and not line.startswith("//"):
             files.append(os.path.join(ROOT, line))
@@ -151,7 +162,7 @@ def modules_of(files):
     mods = []
     for f in files:
         name = os.path.splitext(os.path.basename(f))[0]
-        if not re.search(rf"^\s*package\s+{name}\b", open(f).read(), flags=re.M):
+        if not re.search(rf"^\s*package\s+{name}\b", _read_text(f), flags=re.M):
             mods.append(name)
     return mods
 
@@ -180,7 +191,7 @@ def stamp_of(script):
     h = hashlib.sha256(script.encode())
     for f in rtl_files() + [os.path.join(ROOT, "rtl", "include", "ifc_assert.svh")]:
         if os.path.exists(f):
-            h.update(open(f, "rb").read())
+            h.update(_read_bytes(f))
     return h.hexdigest()
 
 
@@ -191,7 +202,7 @@ def run_yosys(top, params, lib, out_dir, netlist=True, force=False):
     script = yosys_script(top, params, lib, out_dir, netlist)
     stamp = stamp_of(script)
     stamp_file = os.path.join(out_dir, "stamp")
-    if not force and os.path.exists(stamp_file) and open(stamp_file).read() == stamp and \
+    if not force and os.path.exists(stamp_file) and _read_text(stamp_file) == stamp and \
             os.path.exists(os.path.join(out_dir, "stat.txt")):
         return f"{top}: up to date ({out_dir})"
     if REUSE and os.path.exists(os.path.join(out_dir, "stat.txt")):
@@ -202,7 +213,7 @@ def run_yosys(top, params, lib, out_dir, netlist=True, force=False):
     r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", os.path.join(out_dir, "yosys.log"),
                         os.path.join(out_dir, "synth.ys")], capture_output=True, text=True)
     if r.returncode != 0:
-        tail = "".join(open(os.path.join(out_dir, "yosys.log")).readlines()[-25:])
+        tail = "".join(_read_text(os.path.join(out_dir, "yosys.log")).splitlines(True)[-25:])
         raise RuntimeError(f"Yosys FAILED on {top} (see {out_dir}/yosys.log)\n{tail}{r.stderr[-2000:]}")
     with open(stamp_file, "w") as f:
         f.write(stamp)
@@ -286,7 +297,7 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
         os.makedirs(out_dirs[n], exist_ok=True)
         stamps[n] = stamp_of(yosys_script(top, params, lib, out_dirs[n], True) + "cached")
     todo = {n: p for n, p in variants.items() if force or not (
-        os.path.exists(os.path.join(out_dirs[n], "stamp")) and open(os.path.join(out_dirs[n], "stamp")).read() == stamps[n]
+        os.path.exists(os.path.join(out_dirs[n], "stamp")) and _read_text(os.path.join(out_dirs[n], "stamp")) == stamps[n]
         and os.path.exists(os.path.join(out_dirs[n], "stat.txt")))}
     msgs = {n: f"{n}: up to date ({out_dirs[n]})" for n in variants if n not in todo}
     if not todo:
@@ -313,18 +324,18 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
                 f"hierarchy -check -top ifc_synth_variants\nwrite_rtlil {elab}\n")
     # The elaboration is reused while the wrapper, the script and the RTL are unchanged (a sweep that
     # was stopped during the per-module runs resumes without it).
-    h = hashlib.sha256((wrapper + open(os.path.join(elab_dir, "elab.ys")).read() + YOSYS_ERR).encode())
+    h = hashlib.sha256((wrapper + _read_text(os.path.join(elab_dir, "elab.ys")) + YOSYS_ERR).encode())
     for x in rtl_files() + [os.path.join(ROOT, "rtl", "include", "ifc_assert.svh")]:
-        h.update(open(x, "rb").read())
+        h.update(_read_bytes(x))
     elab_stamp = os.path.join(elab_dir, "elab.stamp")
-    if force or not (os.path.exists(elab) and os.path.exists(elab_stamp) and open(elab_stamp).read() == h.hexdigest()):
+    if force or not (os.path.exists(elab) and os.path.exists(elab_stamp) and _read_text(elab_stamp) == h.hexdigest()):
         if os.path.exists(elab_stamp):
             os.remove(elab_stamp)
         yosys_or_fail(os.path.join(elab_dir, "elab.ys"), os.path.join(elab_dir, "elab.log"), "the elaboration")
         with open(elab_stamp, "w") as f:
             f.write(h.hexdigest())
     t_elab = time.time() - t0
-    mods = split_rtlil(open(elab).read())
+    mods = split_rtlil(_read_text(elab))
     wrap = mods.pop("\\ifc_synth_variants")
     tops = {}
     for l in wrap.splitlines():
@@ -332,7 +343,7 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
             _, typ, name = l.split()[:3]
             tops[[n for n in todo if "\\" + inst[n] == name][0]] = typ
     # 2. Every derived module of every variant, once.
-    lib_hash = hashlib.sha256(open(lib, "rb").read()).hexdigest()
+    lib_hash = hashlib.sha256(_read_bytes(lib)).hexdigest()
     flow = "\n".join(MODULE_FLOW)
     nl, work = {}, {}
     for name, text in mods.items():
@@ -407,7 +418,7 @@ def run_yosys_cached(top, variants, lib, out_dirs, cache_dir, jobs=1, force=Fals
 def yosys_or_fail(script, logf, what):
     r = subprocess.run(["yosys", "-q", "-e", YOSYS_ERR, "-l", logf, script], capture_output=True, text=True)
     if r.returncode != 0:
-        tail = "".join(open(logf).readlines()[-25:]) if os.path.exists(logf) else ""
+        tail = "".join(_read_text(logf).splitlines(True)[-25:]) if os.path.exists(logf) else ""
         raise RuntimeError(f"Yosys FAILED on {what} (see {logf})\n{tail}{r.stderr[-2000:]}")
 
 
@@ -428,7 +439,7 @@ def lib_expr(e):
 def gen_cell_models(lib_path):
     """Verilator-friendly models of the osu018 cells, from the liberty's functions (the package's
     osu018_stdcells.v uses UDPs, which Verilator does not support)."""
-    txt = open(lib_path).read()
+    txt = _read_text(lib_path)
     out = ["// Behavioural models of the osu018 standard cells, generated by scripts/synth.py from",
            f"// {os.path.basename(lib_path)} (pin functions, ff and latch groups). For gate-level simulation only.",
            "/* verilator lint_off DECLFILENAME */", "/* verilator lint_off UNUSEDSIGNAL */", "`timescale 1ns/1ps", ""]
@@ -502,9 +513,9 @@ def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
                 f"tee -q -o {out_dir}/flat_stat.txt stat\nwrite_verilog -noattr {flat}\n")
     h = hashlib.sha256((passes + YOSYS_ERR).encode())
     for f in (netlist, cells_v, sram_rtl):
-        h.update(open(f, "rb").read())
+        h.update(_read_bytes(f))
     stamp = os.path.join(out_dir, "flat.stamp")
-    if os.path.exists(flat) and os.path.exists(stamp) and open(stamp).read() == h.hexdigest():
+    if os.path.exists(flat) and os.path.exists(stamp) and _read_text(stamp) == h.hexdigest():
         log(f"flat netlist for the gate-level simulation: {flat} (up to date)")
         return flat
     t0 = time.time()
@@ -556,7 +567,7 @@ def sta_netlist(netlist, lib, d, top):
     an instance of its shape's black box, sram_stub_script), no concatenation on an assign's left
     side (write_verilog -simple-lhs). Writes <d>/<top>_sta.v and <d>/sram_stubs.v (the black boxes,
     port declarations only); Yosys fails on a port connected with another width. Returns both paths."""
-    text = open(netlist).read()
+    text = _read_text(netlist)
     insts = sram_instances(text)
     for (a, b), name, w, dp in reversed(insts):
         text = text[:a] + f"ifc_sram_1r1w_w{w}_d{dp} {name} (" + text[b:]
@@ -635,10 +646,10 @@ STA_BLOCKS = {
 def sta_block(block, cfg_path, lib, out, force):
     """Synthesises `block` alone and reports its worst register-to-register path (run_sta), scaled to
     28 nm, against the configured clock. Returns 0 when the scaled path fits the clock period."""
-    cfg = json.load(open(cfg_path))
+    cfg = json.loads(_read_text(cfg_path))
     d = os.path.join(out, "block_sta", block)
     log(run_yosys(block, STA_BLOCKS[block](cfg), lib, d, True, force))
-    st = area.parse_stat(open(os.path.join(d, "stat.txt")).read())
+    st = area.parse_stat(_read_text(os.path.join(d, "stat.txt")))
     tp = [m for m in st if m.lstrip("\\") == block][0]
     um2 = area.hier_total_um2(st, tp)
     clk = cfg.get("logic_clock_mhz", 200)
@@ -671,7 +682,7 @@ def netlist_block(block, params, lib, out_dir, force):
     log(run_yosys(block, params, lib, os.path.join(out_dir, "synth"), True, force))
     cells = os.path.join(out_dir, "osu018_cells.v")
     text = gen_cell_models(lib)
-    if not os.path.exists(cells) or open(cells).read() != text:
+    if not os.path.exists(cells) or _read_text(cells) != text:
         with open(cells, "w") as f:
             f.write(text)
     return flatten_netlist(os.path.join(out_dir, "synth", "netlist.v"), cells, out_dir, top=block)
@@ -683,7 +694,7 @@ def config_name(path, cfg):
 
 
 def synth_config(path, lib, out_root, force=False, netlist=True):
-    cfg = json.load(open(path))
+    cfg = json.loads(_read_text(path))
     name = config_name(path, cfg)
     d = os.path.join(out_root, name)
     jobs = [("ifc_core", core_params(cfg), os.path.join(d, "ifc_core"), netlist)]
@@ -694,10 +705,10 @@ def synth_config(path, lib, out_root, force=False, netlist=True):
 
 def analyse(name, cfg, d, lib):
     core_dir = os.path.join(d, "ifc_core")
-    stat = open(os.path.join(core_dir, "stat.txt")).read()
+    stat = _read_text(os.path.join(core_dir, "stat.txt"))
     mods = area.parse_stat(stat)
     net = os.path.join(core_dir, "netlist.v")
-    srams = area.parse_srams(open(net).read()) if os.path.exists(net) else {}
+    srams = area.parse_srams(_read_text(net)) if os.path.exists(net) else {}
     top = [m for m in mods if m.lstrip("\\") == "ifc_core"][0]
     rows, tot = area.block_table(mods, srams, top, nand2_area(lib))
     hier = area.hier_total_um2(mods, top)
@@ -722,7 +733,7 @@ def analyse(name, cfg, d, lib):
         st = os.path.join(sdir, "stat.txt")
         if not os.path.exists(st):
             continue
-        t = open(st).read()
+        t = _read_text(st)
         ms = area.parse_stat(t)
         tp = [m for m in ms if m.lstrip("\\") == top_name][0]
         um2 = area.hier_total_um2(ms, tp)

@@ -373,9 +373,60 @@ Calibration Calibration::load(const std::string& path) {
 void Calibration::load_kv(const std::string& path) {
   if (!fs::is_regular_file(path)) return;
   const json j = read_json_file(path);
-  Obj o(j, path, "", /*strict=*/false);  // the benchmark's file carries more figures than the simulator uses
-  Obj a = o.sub("attention");
-  kv_attention_utilization = a.num("utilization", 0, 1e-6, 1.5, true);
+  const std::string regen = "regenerate it with `make calibrate-kv` (bench_kv on the current RTL, scripts/calibrate_kv.py), "
+                            "or remove it to time attention from the GEMV calibration";
+  if (!j.contains("head_group_parallel") || !j.at("head_group_parallel").is_object() ||
+      !j.at("head_group_parallel").contains("per_context") || !j.at("head_group_parallel").at("per_context").is_array() ||
+      j.at("head_group_parallel").at("per_context").empty())
+    throw ConfigError(fmt::format("{}: missing key 'head_group_parallel.per_context' (the KVNAND RTL benchmark's group slots "
+                                  "one ATTN at a time against one ATTN_MULTI, bench_kv); {}",
+                                  path, regen));
+  // One group's ATTN: y = s / u + t_cmd tR over the contexts (least squares in s, the sensing time of its K and V
+  // pages on this calibration's die); ATTN_MULTI of g groups: g s / u + (t_cmd + (g - 1) t_grp) tR.
+  struct Pt {
+    double s, one, multi, g;
+  };
+  std::vector<Pt> pts;
+  const json& arr = j.at("head_group_parallel").at("per_context");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    Obj p(arr[i], path, fmt::format("head_group_parallel.per_context[{}]", i), /*strict=*/false);
+    const double ctx = double(p.integer("context", 0, 1, 1u << 30, true));
+    const double g = double(p.integer("groups", 0, 2, 1024, true));
+    const double d = double(p.integer("d", 0, 1, 1u << 20, true));
+    const double one = p.num("one_at_a_time_us", 0, 1e-9, 1e12, true);
+    const double multi = p.num("attn_multi_us", 0, 1e-9, 1e12, true);
+    if (!p.boolean("bit_exact", false))
+      throw ConfigError(fmt::format("{}: head_group_parallel.per_context[{}] (context {}) is not bit_exact: the benchmark's "
+                                    "outputs differ from the reference, its times do not calibrate anything; {}",
+                                    path, i, ctx, regen));
+    const double tpp = std::floor(page_data_bytes / (d * 2));  // BF16 K (or V) rows of one group per page
+    if (tpp < 1)
+      throw ConfigError(fmt::format("{}: head_group_parallel.per_context[{}]: d = {} does not fit a page of {} B", path, i, d,
+                                    page_data_bytes));
+    pts.push_back({std::ceil(2 * std::ceil(ctx / tpp) / die_planes) * tR_us, one / g, multi, g});
+  }
+  double sx = 0, sy = 0;
+  for (const auto& q : pts) sx += q.s, sy += q.one;
+  const double mx = sx / double(pts.size()), my = sy / double(pts.size());
+  double sxy = 0, sxx = 0;
+  for (const auto& q : pts) sxy += (q.s - mx) * (q.one - my), sxx += (q.s - mx) * (q.s - mx);
+  if (pts.size() < 2 || sxx <= 0)
+    throw ConfigError(fmt::format("{}: head_group_parallel.per_context needs at least two contexts with different page "
+                                  "counts to separate the streaming rate from the per-command cost; {}",
+                                  path, regen));
+  const double slope = sxy / sxx;  // us of ATTN per us of sensing
+  if (!(slope >= 1 / 1.5))
+    throw ConfigError(fmt::format("{}: head_group_parallel.per_context gives a streaming utilisation of {:.3g} (ATTN time "
+                                  "per sensing time {:.3g}), outside (0, 1.5]; {}",
+                                  path, 1 / slope, slope, regen));
+  const double o = my - slope * mx;
+  double om = 0;
+  for (const auto& q : pts) om += (q.multi - q.g * q.s * slope - o) / (q.g - 1);
+  kv_stream_utilization = 1 / slope;
+  kv_command_tR = o / tR_us;
+  kv_extra_group_tR = om / double(pts.size()) / tR_us;
+  kv_contexts = pts.size();
+  kv_provenance = j.contains("provenance") ? j.at("provenance").dump() : "";
   kv_measured = true;
   kv_origin = path;
 }

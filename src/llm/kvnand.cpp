@@ -83,6 +83,31 @@ double Simulator::kv_channels() const {
   return s_.kv.variant == KvVariant::kDiscrete ? double(s_.kv.kv_channels) : double(s_.flash.channels);
 }
 
+Simulator::KvDieTiming Simulator::kv_die_timing() const {
+  KvDieTiming k;
+  if (c_.kv_measured) {
+    k.measured = true;
+    k.origin = c_.kv_origin;
+    k.provenance = c_.kv_provenance;
+    k.stream_utilization = c_.kv_stream_utilization;
+    k.command_tR = c_.kv_command_tR;
+    k.extra_group_tR = c_.kv_extra_group_tR;
+  } else {
+    k.origin = fmt::format("GEMV calibration {} at the KV pages' RBER {:g}", c_.origin, s_.kv.rber);
+    k.stream_utilization = cp_kv_.utilization;
+  }
+  return k;
+}
+
+nlohmann::json Simulator::KvDieTiming::to_json() const {
+  return {{"measured", measured},
+          {"origin", origin},
+          {"stream_utilization", stream_utilization},
+          {"command_tR", command_tR},
+          {"extra_group_tR", extra_group_tR},
+          {"provenance", provenance.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(provenance)}};
+}
+
 double Simulator::flash_attention_s(uint64_t c, Traffic* t, double* transfer_s) const {
   const auto& K = s_.kv;
   const auto& F = s_.flash;
@@ -100,7 +125,8 @@ double Simulator::flash_attention_s(uint64_t c, Traffic* t, double* transfer_s) 
   const double f = F.logic_clock_MHz * 1e6;
   const double macps = double(K.macs_per_cycle) * f;
   const double expps = K.softmax_per_cycle * f;
-  const double u = c_.kv_measured ? c_.kv_attention_utilization : cp_kv_.utilization;
+  const KvDieTiming kt = kv_die_timing();
+  const double u = kt.stream_utilization;
   const double tR = K.nand.tR_us * 1e-6;
   // Page-level mapping stripes each stream's pages over the KV dies, and puts the K and the V page of
   // one (group, run of tokens) on different planes of one die, so that one multi-plane read senses both.
@@ -112,14 +138,21 @@ double Simulator::flash_attention_s(uint64_t c, Traffic* t, double* transfer_s) 
   // tokens per stream) come from the SRAM write buffer, on the lanes of one die. Sensing, MACs and
   // exps pipeline page by page (online softmax: running max and sum, p.V rescaled), so the slowest of
   // the three sets the time; without prefetch the first tR is exposed.
+  // Every command on a die also pays a fixed cost (kv.json: the first tR and the last drain of an
+  // ATTN), and in the head-group parallel case the groups that share a die run as one ATTN_MULTI:
+  // each further group adds extra_group_tR (kv.json: about 0, its first tR overlaps the previous
+  // group's drain). The groups on the busiest die: every group covers min(np, Nd) dies.
   const double per_die = K.head_group_parallel ? std::ceil(G * np / Nd) : std::ceil(np / Nd);
   const double open_groups = K.head_group_parallel ? std::min(G, std::ceil(G / Nd) * (open > 0 ? 1.0 : 0.0)) : (open > 0 ? 1.0 : 0.0);
   const double commands = K.head_group_parallel ? 1.0 : G;
+  const double groups_on_die =
+      K.head_group_parallel ? std::min(G, std::max(std::ceil(G * std::min(np, Nd) / Nd), open_groups)) : 1.0;
   const double t_sense = std::ceil(2 * per_die / P) * tR / u;
   const double t_mac = (2 * per_die * page / e + 2 * open_groups * open * d) * qpg / macps;
   const double t_exp = (per_die * tpp + open_groups * open) * qpg / expps;
   const double fill = (np > 0 && !F.prefetch) ? tR : 0.0;
-  const double t_att = (np > 0 || open > 0) ? commands * (std::max({t_sense, t_mac, t_exp}) + fill) : 0.0;
+  const double t_cmd = (kt.command_tR + (groups_on_die - 1) * kt.extra_group_tR) * tR;
+  const double t_att = (np > 0 || open > 0) ? commands * (std::max({t_sense, t_mac, t_exp}) + fill + t_cmd) : 0.0;
   // Partial softmax per die (local max, sum and p.V in FP32), combined by the controller.
   const double dies_per_group = std::min(Nd, std::ceil(np / P) + (open > 0 ? 1.0 : 0.0));
   const double partial = G * dies_per_group * qpg * (d + 2) * K.partial_bytes;

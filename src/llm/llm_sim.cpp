@@ -380,6 +380,7 @@ RunResult Simulator::run(uint64_t context, uint64_t decode) const {
   rr.context = context;
   rr.decode = decode;
   rr.calib = cp_;
+  if (s_.kind == SystemKind::kIfc && s_.kv.place == KvPlace::kFlash) rr.kv_calibration = kv_die_timing().to_json();
   rr.prefill_s = prefill_s(context, &rr.prefill_energy);
   // Every token for runs up to 4096 tokens (exact). Longer runs sample the middle of each stride:
   // exact where the cost is affine in the context, an approximation where the scheduler's share
@@ -440,7 +441,8 @@ nlohmann::json RunResult::to_json() const {
         {"ecc_mode", to_string(calib.mode)},
         {"die_utilization", calib.utilization},
         {"corrected_per_segment", calib.corrected_per_segment},
-        {"uncorrectable_per_segment", calib.uncorrectable_per_segment}}},
+        {"uncorrectable_per_segment", calib.uncorrectable_per_segment},
+        {"kv_attention", kv_calibration}}},
       {"oom", capacity.oom},
       {"capacity", capacity.to_json()},
       {"lifetime", lifetime.to_json()},

@@ -202,13 +202,23 @@ struct Calibration {
   double seg_payload_bytes = 256;
   std::vector<CalibrationPoint> points;
   /// In-flash attention measured by the KVNAND RTL benchmark (configs/calibration/kv.json, a copy of
-  /// build/bench/kv.json) when that file exists; otherwise (kv_measured false) attention pages are
-  /// assumed to stream like GEMV pages: q.K^T and p.V are GEMV-shaped, so the die sustains the
-  /// calibrated GEMV utilisation at the KV pages' RBER.
+  /// build/bench/kv.json with its provenance, written by scripts/calibrate_kv.py) when that file exists.
+  /// From its `head_group_parallel.per_context` figures (g group slots on one die at several contexts,
+  /// one ATTN per group against one ATTN_MULTI): one group's ATTN takes s / u + t_cmd tR, where s is
+  /// the sensing time of its K and V pages (ceil(2 pages / planes) x tR on the `die` above), u the
+  /// streaming utilisation and t_cmd the fixed cost of a command in units of tR (least squares over
+  /// the contexts); each further group in one ATTN_MULTI adds its own s / u and t_grp tR (the mean of
+  /// the residuals). Without
+  /// the file (kv_measured false) attention pages are assumed to stream like GEMV pages (q.K^T and p.V
+  /// are GEMV-shaped): u = the calibrated GEMV utilisation at the KV pages' RBER, t_cmd = t_grp = 0.
   bool kv_measured = false;
   std::string kv_origin;
-  double kv_attention_utilization = 0;  ///< fraction of a die's sensing bandwidth that q.K^T + p.V sustain
-  /// Reads `path` if it exists (no-op otherwise).
+  std::string kv_provenance;             ///< kv.json's `provenance` (commit and command of the benchmark run), as JSON
+  double kv_stream_utilization = 0;      ///< u: fraction of a die's sensing bandwidth one group's K and V pages stream at
+  double kv_command_tR = 0;              ///< t_cmd: fixed cost of one attention command on a die
+  double kv_extra_group_tR = 0;          ///< t_grp: fixed cost of each further group that shares the die's ATTN_MULTI
+  size_t kv_contexts = 0;                ///< contexts fitted
+  /// Reads `path` if it exists (no-op otherwise); a file without the head-group figures is an error.
   void load_kv(const std::string& path);
 
   /// Interpolated (log-linear in RBER) point for `mode` at `rber`. kNone uses the
@@ -309,6 +319,7 @@ struct RunResult {
   double kv_cache_bytes = 0;  ///< at the end of the run
   double weight_bytes = 0;
   CalibrationPoint calib;
+  nlohmann::json kv_calibration;  ///< KVNAND: Simulator::KvDieTiming (null without the KV cache in flash)
   Capacity capacity;
   Lifetime lifetime;
   std::vector<std::string> notes;
@@ -347,6 +358,15 @@ class Simulator {
   const ModelConfig& model() const { return m_; }
   const SystemConfig& system() const { return s_; }
   const CalibrationPoint& calib() const { return cp_; }
+  /// KVNAND: the per-die attention timing in use (from kv.json, or the GEMV-derived default).
+  struct KvDieTiming {
+    bool measured = false;
+    std::string origin;
+    std::string provenance;  ///< kv.json's provenance block (JSON text), "" if none
+    double stream_utilization = 1, command_tR = 0, extra_group_tR = 0;
+    nlohmann::json to_json() const;
+  };
+  KvDieTiming kv_die_timing() const;
 
  private:
   Energy energy_of(const Traffic& t) const;

@@ -204,22 +204,111 @@ TEST(KvnandAttention, EveryKvnandSystemIsMonotonicInContext) {
     }
 }
 
-TEST(KvnandAttention, MeasuredKvCalibrationReplacesTheGemvDerivedUtilisation) {
+namespace {
+
+/// A head-group benchmark file (the keys of bench_kv's `head_group_parallel`) for the flat calibration's
+/// die (4 planes, 16 KiB pages, tR 30 us): 2 groups of D = 128 (64 tokens per page), streaming
+/// utilisation 0.8, 45 us (1.5 tR) per command, 15 us (0.5 tR) per further group in one ATTN_MULTI.
+/// 256 tokens: 4 K + 4 V pages = 2 tR = 60 us of sensing, one group 60 / 0.8 + 45 = 120 us, two
+/// one at a time 240 us, ATTN_MULTI 2 x 75 + 45 + 15 = 210 us; 1024 tokens: 240 us of sensing, 345 /
+/// 690 / 660 us.
+json hand_kv_bench() {
+  return {{"benchmark", "kv"},
+          {"provenance", {{"commit", "hand"}}},
+          {"attention", {{"utilization", 0.25}}},  // the q.K^T GEMV figure: not what times a die any more
+          {"head_group_parallel",
+           {{"per_context",
+             {{{"context", 256}, {"groups", 2}, {"d", 128}, {"one_at_a_time_us", 240.0}, {"attn_multi_us", 210.0}, {"bit_exact", true}},
+              {{"context", 1024}, {"groups", 2}, {"d", 128}, {"one_at_a_time_us", 690.0}, {"attn_multi_us", 660.0}, {"bit_exact", true}}}}}}};
+}
+
+/// The flat calibration with `kv` as the kv.json beside it, loaded the way Calibration::load finds it.
+Calibration with_kv_json(const json& kv) {
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("kvsys_cal_{}", ::getpid());
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(kPaths.calibration, dir / "default.json", std::filesystem::copy_options::overwrite_existing);
-  const auto m = model("llama-7b");
-  const auto s = load_system("kvnand-compact", kPaths.systems_dir, {});
-  const double derived = Simulator(m, s, Calibration::load((dir / "default.json").string())).flash_attention_s(1024, nullptr);
-  {
-    std::ofstream f(dir / "kv.json");
-    f << R"({"attention": {"utilization": 0.5}, "append": {"note": "other figures are ignored"}})";
+  std::ofstream(dir / "kv.json") << kv.dump();
+  Calibration c = flat_calibration(1.0);
+  try {
+    c.load_kv((dir / "kv.json").string());
+  } catch (...) {
+    std::filesystem::remove_all(dir);
+    throw;
   }
-  const auto cal = Calibration::load((dir / "default.json").string());
-  EXPECT_TRUE(cal.kv_measured);
-  const double measured = Simulator(m, s, cal).flash_attention_s(1024, nullptr);
-  EXPECT_GT(measured, derived);  // sensing-bound at 1K tokens: half the utilisation, twice the read time
   std::filesystem::remove_all(dir);
+  return c;
+}
+
+}  // namespace
+
+TEST(KvnandAttention, HeadGroupBenchmarkFitsTheStreamingRateAndTheCommandCosts) {
+  const auto c = with_kv_json(hand_kv_bench());
+  EXPECT_TRUE(c.kv_measured);
+  EXPECT_EQ(c.kv_contexts, 2u);
+  EXPECT_NEAR(c.kv_stream_utilization, 0.8, 1e-12);
+  EXPECT_NEAR(c.kv_command_tR, 1.5, 1e-12);
+  EXPECT_NEAR(c.kv_extra_group_tR, 0.5, 1e-12);
+  EXPECT_NE(c.kv_provenance.find("hand"), std::string::npos);
+}
+
+TEST(KvnandAttention, TwoGroupsSharingADieAreTimedFromTheHeadGroupCalibration) {
+  // LLaMA-7B (32 groups) on 16 dies of SLC-mode KV pages (tR 20 us), 64 tokens = one full page per
+  // stream: the 32 groups' 32 K pages over 16 dies, so every die holds 2 groups' K and V pages (4 pages,
+  // one multi-plane read). Groups in parallel (one ATTN_MULTI per die): 20 / 0.8 + (1.5 + 0.5) x 20 = 65 us.
+  // One group at a time: 32 commands of one page pair per die, 20 / 0.8 + 1.5 x 20 = 55 us each.
+  // MACs 4 x 8192 / 3.2e9 = 10 us and exps 128 / 0.8e9 stay below the sensing.
+  json sys = tiny_kvnand();
+  sys["flash"]["dies_per_chip"] = 16;
+  const auto m = model("llama-7b");
+  const auto cal = with_kv_json(hand_kv_bench());
+  Simulator par(m, SystemConfig::from_json(sys, "tiny16"), cal);
+  sys["kv"]["head_group_parallel"] = false;
+  Simulator seq(m, SystemConfig::from_json(sys, "tiny16"), cal);
+  double x = 0;
+  EXPECT_NEAR(par.flash_attention_s(64, nullptr, &x) - x, 65e-6, 1e-12);
+  EXPECT_NEAR(seq.flash_attention_s(64, nullptr, &x) - x, 32 * 55e-6, 1e-12);
+  // Without the file the same die is timed from the GEMV calibration (utilisation 1, no command cost):
+  // one read of 20 us, and 32 x 20 us one group at a time.
+  Simulator gemv(m, SystemConfig::from_json(tiny_kvnand(), "tiny"), flat_calibration(1.0));
+  sys["kv"]["head_group_parallel"] = true;
+  Simulator par_gemv(m, SystemConfig::from_json(sys, "tiny16"), flat_calibration(1.0));
+  EXPECT_NEAR(par_gemv.flash_attention_s(64, nullptr, &x) - x, 20e-6, 1e-12);
+  // The run reports which timing it used.
+  const auto j = par.run(64, 1).to_json();
+  EXPECT_EQ(j["calibration"]["kv_attention"]["measured"], true);
+  EXPECT_NEAR(j["calibration"]["kv_attention"]["extra_group_tR"].get<double>(), 0.5, 1e-12);
+  EXPECT_EQ(j["calibration"]["kv_attention"]["provenance"]["commit"], "hand");
+  EXPECT_EQ(gemv.run(64, 1).to_json()["calibration"]["kv_attention"]["measured"], false);
+}
+
+TEST(KvnandAttention, KvCalibrationWithoutTheHeadGroupFiguresIsAnErrorThatSaysHowToRegenerateIt) {
+  json old = {{"attention", {{"utilization", 0.5}}}};  // bench_kv before ATTN_MULTI
+  auto e = error_of([&] { with_kv_json(old); });
+  EXPECT_NE(e.find("missing key 'head_group_parallel.per_context'"), std::string::npos) << e;
+  EXPECT_NE(e.find("make calibrate-kv"), std::string::npos) << e;
+  json one = hand_kv_bench();
+  one["head_group_parallel"]["per_context"].erase(1);
+  e = error_of([&] { with_kv_json(one); });
+  EXPECT_NE(e.find("at least two contexts"), std::string::npos) << e;
+  json wrong = hand_kv_bench();
+  wrong["head_group_parallel"]["per_context"][1]["bit_exact"] = false;
+  e = error_of([&] { with_kv_json(wrong); });
+  EXPECT_NE(e.find("per_context[1] (context 1024) is not bit_exact"), std::string::npos) << e;
+  json missing = hand_kv_bench();
+  missing["head_group_parallel"]["per_context"][0].erase("attn_multi_us");
+  e = error_of([&] { with_kv_json(missing); });
+  EXPECT_NE(e.find("missing key 'head_group_parallel.per_context[0].attn_multi_us'"), std::string::npos) << e;
+}
+
+TEST(KvnandAttention, ShippedKvCalibrationIsTheHeadGroupBenchmark) {
+  // configs/calibration/kv.json is bench_kv's output with its provenance: every head-group context
+  // bit-exact, and the fit inside the range a die can reach.
+  const auto c = Calibration::load(kPaths.calibration);
+  ASSERT_TRUE(c.kv_measured);
+  EXPECT_GE(c.kv_contexts, 2u);
+  EXPECT_GT(c.kv_stream_utilization, 0.3);
+  EXPECT_LE(c.kv_stream_utilization, 1.0);
+  EXPECT_GE(c.kv_command_tR, 0.0);
+  EXPECT_NE(c.kv_provenance.find("commit"), std::string::npos);
 }
 
 // ---- capacity ------------------------------------------------------------------------------------
