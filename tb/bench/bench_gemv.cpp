@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
       tb::GemvRunOptions o;
       o.inorder = inorder;
       o.progress = true;
+      o.single_eval = true;
       const auto r = tb::run_gemv(sim, *nand, g.img, g.act, o);
       const uint64_t mism = bench::silent_rows(r, g.ref);
       const bool exact = r.completed && r.gemv_status == 0 && mism == 0;

@@ -118,6 +118,7 @@ struct GemvRunOptions {
   bool progress = false;    ///< print progress on stderr
   uint64_t hang_after = UINT64_MAX;  ///< fault: NAND commands from this index on never answer
   uint32_t watchdog_cycles = 0;      ///< 0: the core's default; else written to CSR 21 first
+  bool single_eval = false;          ///< one eval per cycle (RtlSim::set_single_eval; same cycles)
 };
 
 struct GemvRunResult {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
 
 #include "common/core_driver.hpp"
 #include "common/rtl_fixture.hpp"
@@ -25,7 +26,8 @@ struct Case {
 
 class Core : public RtlFixture<Vifc_core> {
  protected:
-  GemvRunResult run_case(RtlSim<Vifc_core>& s, const Case& c, std::vector<uint32_t>* ref_out = nullptr) {
+  GemvRunResult run_case(RtlSim<Vifc_core>& s, const Case& c, std::vector<uint32_t>* ref_out = nullptr,
+                         bool single_eval = false) {
     std::mt19937_64 rng(c.seed);
     std::vector<uint8_t> w;
     model::ActVector act;
@@ -40,6 +42,7 @@ class Core : public RtlFixture<Vifc_core> {
     o.inorder = c.inorder;
     o.res_ready_prob = c.res_ready;
     o.seed = c.seed;
+    o.single_eval = single_eval;
     const auto r = run_gemv(s, nand, img, act, o);
     EXPECT_TRUE(r.completed);
     EXPECT_EQ(r.act_status, 0);
@@ -95,6 +98,26 @@ TEST_F(Core, Bf16BitIdenticalWithAndWithoutErrorsAndInOrder) {
   EXPECT_EQ(clean.values, ino.values);
   EXPECT_FALSE(s2.error());
   EXPECT_FALSE(s3.error());
+}
+
+// The benchmarks' one-eval-per-cycle harness (RtlSim::set_single_eval) gives the same cycle-by-cycle
+// behaviour as the tests' two evals: same cycle count, results, corrections, stalls and result
+// timing, with corrected segments, random result backpressure and both modes.
+TEST_F(Core, SingleEvalHarnessMatchesTwoEvals) {
+  for (bool inorder : {false, true}) {
+    const Case c{model::Dtype::kInt8, 24, 1500, 5e-4, inorder, 0.7, test_seed("single_eval", 11) + inorder};
+    RtlSim<Vifc_core> two, one;
+    const auto a = run_case(two, c);
+    const auto b = run_case(one, c, nullptr, true);
+    // what one run observed: cycles, results, segment outcomes, stall counters
+    const auto seen = [](const GemvRunResult& r) {
+      return std::make_tuple(r.cycles, r.values, r.failed, r.clean, r.corrected, r.uncorrectable, r.stall_window,
+                             r.stall_lanes, r.stall_corrector, r.stall_inorder, r.pages_issued);
+    };
+    EXPECT_GT(a.corrected, 0u);
+    EXPECT_EQ(seen(a), seen(b)) << (inorder ? "in-order" : "out-of-order");
+    EXPECT_EQ(two.cycles(), one.cycles());
+  }
 }
 
 TEST_F(Core, MiscorrectionIsCaughtByTheSegmentCrc) {
