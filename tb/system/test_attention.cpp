@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <set>
 
@@ -59,6 +60,17 @@ struct AttnCase {
   double ready_prob;    // res_ready_i probability
   uint64_t seed;
 };
+
+/// The case's name in test listings (ctest -N): its shape on this core (D 0: drawn by the seed).
+void PrintTo(const AttnCase& c, std::ostream* os) {
+  for (uint32_t g = 0; g < kGroups; ++g) {
+    *os << (g ? "_" : "D");
+    if (c.segs[g]) *os << c.segs[g] * kSegElems;
+    else *os << "seeded";
+  }
+  *os << "_T" << c.tokens << "_rber" << c.rber
+      << "_ready" << c.ready_prob << "_seed" << c.seed;
+}
 
 class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterface<AttnCase> {
  protected:

@@ -6,6 +6,7 @@
 // byte for byte with the model (tb/model/kv_model).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <random>
 
 #include "common/core_driver.hpp"
@@ -27,6 +28,11 @@ struct KvCase {
   double rber;      // RBER of the read-back
   uint64_t seed;
 };
+
+/// The case's name in test listings (ctest -N): its shape on this core, not the struct's bytes.
+void PrintTo(const KvCase& c, std::ostream* os) {
+  *os << "D" << c.segs * kSegElems << "_T" << c.tokens << "_rber" << c.rber << "_seed" << c.seed;
+}
 
 class KvCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterface<KvCase> {};
 
