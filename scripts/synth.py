@@ -530,22 +530,11 @@ def flatten_netlist(netlist, cells_v, out_dir, top="ifc_core"):
 
 
 # --- timing (OpenSTA) -----------------------------------------------------------------------------
-def _verilog_int(v):
-    """A Verilog integer literal as write_verilog prints parameters (32'd4512, 'h1000, 64) -> int."""
-    m = re.fullmatch(r"\s*(?:\d+)?'s?([dhbo])([0-9a-fA-F_xz]+)\s*|\s*(\d+)\s*", v)
-    if not m:
-        raise ValueError(f"not an integer literal: {v!r}")
-    if m.group(3):
-        return int(m.group(3))
-    return int(m.group(2).replace("_", ""), {"d": 10, "h": 16, "b": 2, "o": 8}[m.group(1)])
-
-
 def sram_instances(text):
     """The ifc_sram_1r1w instances of a write_verilog netlist: [(match span, name, Width, Depth)]."""
     out = []
     for m in re.finditer(r"\bifc_sram_1r1w\s*#\((.*?)\)\s*(\S+)\s*\(", text, flags=re.S):
-        ps = dict(re.findall(r"\.(\w+)\s*\(([^()]*)\)", m.group(1)))
-        out.append((m.span(), m.group(2), _verilog_int(ps.get("Width", "64")), _verilog_int(ps.get("Depth", "1024"))))
+        out.append((m.span(), m.group(2), *area.sram_params(m.group(1))))
     return out
 
 

@@ -80,16 +80,35 @@ def parse_stat(text):
     return mods
 
 
+def verilog_int(v):
+    """A Verilog integer literal as write_verilog prints parameters (32'd4512, 32'sd32, 'h1000, 64) -> int.
+    Anything else is an error: a parameter read wrongly would size an SRAM wrongly without a word."""
+    m = re.fullmatch(r"\s*(?:\d+)?'s?([dhbo])([0-9a-fA-F_]+)\s*|\s*(\d+)\s*", v)
+    if not m:
+        raise ValueError(f"not an integer literal: {v!r}")
+    if m.group(3):
+        return int(m.group(3))
+    return int(m.group(2).replace("_", ""), {"d": 10, "h": 16, "b": 2, "o": 8}[m.group(1)])
+
+
+# rtl/ifc_sram_1r1w.sv's parameter defaults (write_verilog may leave out a parameter at its default).
+SRAM_DEFAULT_WIDTH = 64
+SRAM_DEFAULT_DEPTH = 1024
+
+
+def sram_params(param_text):
+    """The text inside an ifc_sram_1r1w instance's #( ... ) -> (Width, Depth)."""
+    p = {k: verilog_int(v) for k, v in re.findall(r"\.(\w+)\s*\(([^()]*)\)", param_text)}
+    return p.get("Width", SRAM_DEFAULT_WIDTH), p.get("Depth", SRAM_DEFAULT_DEPTH)
+
+
 def parse_srams(netlist_text):
     """write_verilog netlist -> {module: [(width, depth), ...]} of the ifc_sram_1r1w instances."""
     out = {}
     for m in re.finditer(r"^module (\S+?)\s*\((.*?)^endmodule", netlist_text, flags=re.M | re.S):
         name = m.group(1).lstrip("\\")
         for s in re.finditer(r"ifc_sram_1r1w\s*#\((.*?)\)\s*\S+\s*\(", m.group(2), flags=re.S):
-            p = dict(re.findall(r"\.(\w+)\((?:\d+'[dh])?([0-9a-fA-F]+)\)", s.group(1)))
-            width = int(p.get("Width", "64"))
-            depth = int(p.get("Depth", "1024"))
-            out.setdefault(name, []).append((width, depth))
+            out.setdefault(name, []).append(sram_params(s.group(1)))
     return out
 
 

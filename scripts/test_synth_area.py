@@ -88,6 +88,20 @@ class AreaModel(unittest.TestCase):
         self.assertEqual(pb["sram_overhead_bits"], 0)
         self.assertEqual(tot["sram_mm2"], 0.0)
 
+    def test_sram_parameters_of_every_literal_form(self):
+        # write_verilog prints a parameter computed from a signed expression as 32'sd<n> (the
+        # softmax's and the scoreboard's widths, a depth of MaxD / Macs): each must be read, never
+        # replaced by the default (which once counted the 32-bit softmax buffer as 64 bits wide).
+        net = ("module \\$paramod\\ifc_softmax\\MaxTokens=1 (clk);\n"
+               "  ifc_sram_1r1w #(\n    .Depth(32'd4096),\n    .Width(32'sd32)\n  ) u_buf (\n  );\n"
+               "  ifc_sram_1r1w #(.Depth(32'h400), .Width(32'sd256)) u_acc (\n  );\n"
+               "  ifc_sram_1r1w #(.Width(8'b1000000)) u_def (\n  );\n"
+               "endmodule\n")
+        self.assertEqual(a.parse_srams(net), {"$paramod\\ifc_softmax\\MaxTokens=1": [(32, 4096), (256, 1024), (64, 1024)]})
+        self.assertEqual(a.verilog_int("32'sd33"), 33)
+        with self.assertRaises(ValueError):
+            a.sram_params(".Width(WIDTH)")
+
     def test_scaling_constants(self):
         # 1 MGE of logic at 28 nm: 0.2564 um^2 / 0.7 per GE = 0.366 mm^2
         self.assertAlmostEqual(a.logic_mm2(1e6), 0.3663, places=3)

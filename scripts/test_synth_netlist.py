@@ -126,9 +126,9 @@ class NetlistWidths(unittest.TestCase):
     def test_instances_parsed(self):
         insts = synth.sram_instances(netlist(SHAPES))
         self.assertEqual([(n, w, d) for _, n, w, d in insts], [(f"u_m{i}", w, d) for i, (w, d) in enumerate(SHAPES)])
-        self.assertEqual(synth._verilog_int("32'd4512"), 4512)
-        self.assertEqual(synth._verilog_int("'h1000"), 4096)
-        self.assertEqual(synth._verilog_int(" 64 "), 64)
+        self.assertEqual(synth.area.verilog_int("32'd4512"), 4512)
+        self.assertEqual(synth.area.verilog_int("'h1000"), 4096)
+        self.assertEqual(synth.area.verilog_int(" 64 "), 64)
 
     def test_flatten_keeps_the_rtl_widths(self):
         out = os.path.join(self.d, "flat")
