@@ -47,6 +47,15 @@ inline model::SegmentFormat rtl_segment_format() {
 }
 #endif
 
+/// BF16 elements of one K / V segment on the core under test (docs/kvnand.md): a legal KV row of D
+/// elements is a power-of-two number S = D / rtl_kv_seg_elems() of segments, S <= rtl_kv_stripe_segs().
+/// The system tests write D as S x rtl_kv_seg_elems() so they run on any segment size (128 at the
+/// default 256 B segments, 256 with 512 B).
+constexpr uint32_t rtl_kv_seg_elems() { return IFC_RTL_SEG_PAYLOAD_BYTES / 2; }
+
+/// Segments of one KV stripe (one page on every plane): tokens per stripe = this / S.
+constexpr uint32_t rtl_kv_stripe_segs() { return IFC_RTL_PLANES * (IFC_RTL_PAGE_DATA_BYTES / IFC_RTL_SEG_PAYLOAD_BYTES); }
+
 inline SegLayout rtl_seg_layout() {
   SegLayout l;
   l.bond_bytes = IFC_RTL_BOND_BYTES;

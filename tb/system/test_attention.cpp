@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <set>
 
@@ -27,7 +28,8 @@ namespace ifc::tb {
 namespace {
 
 constexpr uint32_t kGroups = 2, kMaxRuns = 16;     // ifc_pkg DEF_KV_GROUPS / DEF_KV_MAX_RUNS
-constexpr uint32_t kPagesPerPlane = 504 * 2304;    // configs/core/default.json pages_per_plane
+constexpr uint32_t kPagesPerPlane = IFC_RTL_PAGES_PER_PLANE;  // the core config's pages_per_plane
+constexpr uint32_t kSegElems = rtl_kv_seg_elems();            // D of one segment (128 at 256 B segments)
 
 /// Max |out - softmax(q K^T) V| in double precision, and max |o|.
 std::pair<double, double> error_vs_double(const std::vector<model::ActVector>& keys,
@@ -52,12 +54,23 @@ std::pair<double, double> error_vs_double(const std::vector<model::ActVector>& k
 }
 
 struct AttnCase {
-  uint32_t d[kGroups];  // D of each group slot; 0: drawn from {128, 256, 512} by the seed
+  uint32_t segs[kGroups];  // segments per K / V row of each slot (D = segs x kSegElems); 0: 1, 2 or 4 by the seed
   uint32_t tokens;      // tokens decoded
   double rber;          // RBER of every read
   double ready_prob;    // res_ready_i probability
   uint64_t seed;
 };
+
+/// The case's name in test listings (ctest -N): its shape on this core (D 0: drawn by the seed).
+void PrintTo(const AttnCase& c, std::ostream* os) {
+  for (uint32_t g = 0; g < kGroups; ++g) {
+    *os << (g ? "_" : "D");
+    if (c.segs[g]) *os << c.segs[g] * kSegElems;
+    else *os << "seeded";
+  }
+  *os << "_T" << c.tokens << "_rber" << c.rber
+      << "_ready" << c.ready_prob << "_seed" << c.seed;
+}
 
 class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterface<AttnCase> {
  protected:
@@ -80,10 +93,10 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     return *drv_;
   }
 
-  /// The decode cases' set-up: D of each slot (0: drawn from {128, 256, 512}), the die, a random KV
-  /// base page (core and model), the case's RBER; returns the append model.
+  /// The decode cases' set-up: D of each slot (segs x kSegElems; segs 0: 1, 2 or 4, drawn), the die,
+  /// a random KV base page (core and model), the case's RBER; returns the append model.
   model::KvAppendModel decode_setup(const AttnCase& c, uint64_t seed, std::mt19937_64& rng, uint32_t (&d)[kGroups]) {
-    for (uint32_t g = 0; g < kGroups; ++g) d[g] = c.d[g] ? c.d[g] : (128u << (rng() % 3));
+    for (uint32_t g = 0; g < kGroups; ++g) d[g] = (c.segs[g] ? c.segs[g] : (1u << (rng() % 3))) * kSegElems;
     CoreDriver& drv = bring_up(seed, c.ready_prob);
     const uint32_t base = 20 + uint32_t(rng() % 16);
     drv.csr_write(core::kKvBase, base);
@@ -216,6 +229,7 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   std::set<uint32_t> when[kGroups];
   for (uint32_t g = 0; g < kGroups; ++g) {
     const uint32_t tps = m.tokens_per_stripe(d[g]);
+    ASSERT_GT(tps, 0u) << "D = " << d[g] << " (slot " << g << ") is no legal KV row on this core";
     for (uint32_t n : {1u, 2u, 5u, c.tokens}) when[g].insert(n);
     for (uint32_t b = tps; b <= c.tokens; b += tps)
       for (uint32_t n : {b - 1, b, b + 1}) when[g].insert(n);
@@ -268,9 +282,10 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
               static_cast<unsigned long long>(m.pages_programmed()), static_cast<unsigned long long>(flips));
 }
 
+// D = {128, 512}, {256, 1024} and drawn from {128, 256, 512} at the default 256 B segments.
 INSTANTIATE_TEST_SUITE_P(Decode, AttnCore,
-                         ::testing::Values(AttnCase{{128, 512}, 300, 0.0, 1.0, 1},
-                                           AttnCase{{256, 1024}, 140, 2e-4, 0.6, 2},
+                         ::testing::Values(AttnCase{{1, 4}, 300, 0.0, 1.0, 1},
+                                           AttnCase{{2, 8}, 140, 2e-4, 0.6, 2},
                                            AttnCase{{0, 0}, 200, 1e-4, 0.8, 3}));
 
 // ATTN_MULTI (0x05): both group slots in one command, the next phase's reads launched while the
@@ -290,6 +305,7 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
   for (uint32_t n : {1u, 3u, c.tokens}) when.insert(n);
   for (uint32_t g = 0; g < kGroups; ++g) {
     const uint32_t tps = m.tokens_per_stripe(d[g]);
+    ASSERT_GT(tps, 0u) << "D = " << d[g] << " (slot " << g << ") is no legal KV row on this core";
     for (uint32_t b = tps; b <= c.tokens; b += tps)
       for (uint32_t n : {b - 1, b, b + 1}) when.insert(n);
   }
@@ -378,15 +394,16 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
               static_cast<unsigned long long>(cosim_->stats().bit_errors));
 }
 
+// D = {128, 256} and drawn from {128, 256, 512} at the default 256 B segments.
 INSTANTIATE_TEST_SUITE_P(Multi, AttnMulti,
-                         ::testing::Values(AttnCase{{128, 256}, 270, 1e-4, 0.7, 21},
+                         ::testing::Values(AttnCase{{1, 2}, 270, 1e-4, 0.7, 21},
                                            AttnCase{{0, 0}, 150, 2e-4, 0.6, 22}));
 
 TEST_F(AttnCore, MalformedAttnMultiGetsItsErrorAndTheNextCommandWorks) {
   const uint64_t seed = test_seed("AttnCore.MalformedMulti", 23);
   std::mt19937_64 rng(seed);
   CoreDriver& drv = bring_up(seed);
-  constexpr uint32_t kD0 = 128, kD1 = 256;
+  constexpr uint32_t kD0 = kSegElems, kD1 = 2 * kSegElems;  // 128 and 256 at 256 B segments
   std::vector<model::ActVector> keys[kGroups], values[kGroups];
   append(drv, rng, 0, 4, kD0, keys[0], values[0]);
   ASSERT_FALSE(HasFatalFailure());
@@ -450,7 +467,8 @@ TEST_F(AttnCore, WatchdogInTheSecondSlotOfAnAttnMulti) {
   const uint64_t seed = test_seed("AttnCore.WatchdogMulti", 24);
   std::mt19937_64 rng(seed);
   CoreDriver& drv = bring_up(seed);
-  constexpr uint32_t kD = 128, kTokens = 256;  // one full stripe per stream: one NAND read a phase
+  constexpr uint32_t kD = kSegElems, kTokens = rtl_kv_stripe_segs();  // one full stripe per stream: one NAND read a
+                                                                       // phase (D 128, 256 tokens at 256 B)
   std::vector<model::ActVector> keys[kGroups], values[kGroups];
   for (uint32_t g = 0; g < kGroups; ++g) append(drv, rng, g, kTokens, kD, keys[g], values[g]);
   ASSERT_FALSE(HasFatalFailure());
@@ -479,7 +497,7 @@ TEST_F(AttnCore, MalformedAttnGetsItsErrorAndTheNextCommandWorks) {
   const uint64_t seed = test_seed("AttnCore.Malformed", 11);
   std::mt19937_64 rng(seed);
   CoreDriver& drv = bring_up(seed);
-  constexpr uint32_t kD = 128;
+  constexpr uint32_t kD = kSegElems;  // 128 at 256 B segments
   std::vector<model::ActVector> keys, values;
   append(drv, rng, 0, 3, kD, keys, values);
   ASSERT_FALSE(HasFatalFailure());
@@ -521,7 +539,8 @@ TEST_F(AttnCore, WatchdogEndsAHungAttnAndTheNextOneWorks) {
   std::mt19937_64 rng(seed);
   CoreDriver& drv = bring_up(seed);
   NandCosim<Vifc_core>& cosim = *cosim_;
-  constexpr uint32_t kD = 128, kTokens = 300;  // one stripe in flash, 44 tokens in the open stripe
+  // One stripe in flash, 44 tokens in the open stripe (D 128, 300 tokens at 256 B segments).
+  constexpr uint32_t kD = kSegElems, kTokens = rtl_kv_stripe_segs() + 44;
   std::vector<model::ActVector> keys, values;
   append(drv, rng, 0, kTokens, kD, keys, values);
   ASSERT_FALSE(HasFatalFailure());

@@ -6,6 +6,7 @@
 // byte for byte with the model (tb/model/kv_model).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <random>
 
 #include "common/core_driver.hpp"
@@ -18,20 +19,27 @@ namespace ifc::tb {
 namespace {
 
 constexpr uint32_t kGroups = 2, kMaxRuns = 16;  // ifc_pkg DEF_KV_GROUPS / DEF_KV_MAX_RUNS
-constexpr uint32_t kPagesPerPlane = 504 * 2304;  // configs/core/default.json pages_per_plane
+constexpr uint32_t kPagesPerPlane = IFC_RTL_PAGES_PER_PLANE;  // the core config's pages_per_plane
+constexpr uint32_t kSegElems = rtl_kv_seg_elems();            // D of one segment (128 at 256 B segments)
 
 struct KvCase {
-  uint32_t d;       // elements per K / V row (heads in the group x head dim)
+  uint32_t segs;    // segments per K / V row: D = segs x kSegElems (heads in the group x head dim)
   uint32_t tokens;  // tokens decoded per group slot
   double rber;      // RBER of the read-back
   uint64_t seed;
 };
+
+/// The case's name in test listings (ctest -N): its shape on this core, not the struct's bytes.
+void PrintTo(const KvCase& c, std::ostream* os) {
+  *os << "D" << c.segs * kSegElems << "_T" << c.tokens << "_rber" << c.rber << "_seed" << c.seed;
+}
 
 class KvCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterface<KvCase> {};
 
 TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
   const KvCase c = GetParam();
   const uint64_t seed = test_seed("KvCore.Decode", c.seed);
+  const uint32_t d = c.segs * kSegElems;
   std::mt19937_64 rng(seed);
   nand::NandConfig cfg;
   cfg.t_read_ns = 3000;
@@ -47,17 +55,17 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
   drv.csr_write(core::kKvBase, base);
   model::KvAppendModel m(rtl_weight_layout(0), rtl_segment_format(), kGroups, kMaxRuns, kPagesPerPlane);
   m.set_base(base);
-  const uint32_t tps = m.tokens_per_stripe(c.d);
-  ASSERT_GT(tps, 0u);
+  const uint32_t tps = m.tokens_per_stripe(d);
+  ASSERT_GT(tps, 0u) << "D = " << d << " is no legal KV row on this core";
 
   // Decode: every token appends K and V of both group slots (one attention layer, two head groups).
   std::vector<model::ActVector> keys[kGroups];
   std::vector<model::KvProgram> want;
   for (uint32_t t = 0; t < c.tokens; ++t) {
     for (uint32_t g = 0; g < kGroups; ++g) {
-      const auto k = normal_bf16(rng, c.d), v = normal_bf16(rng, c.d);
+      const auto k = normal_bf16(rng, d), v = normal_bf16(rng, d);
       keys[g].push_back(k);
-      ASSERT_EQ(m.append(1, c.d, g, t, k, v, want), 0);
+      ASSERT_EQ(m.append(1, d, g, t, k, v, want), 0);
       drv.push_kv_append(g, t, k, v);
       ASSERT_TRUE(drv.wait_status(2000000)) << "token " << t << " group " << g;
       ASSERT_EQ(drv.results().size(), 1u);
@@ -85,8 +93,8 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
   const uint32_t runs = c.tokens / tps;
   ASSERT_GT(runs, 0u);
   for (uint32_t g = 0; g < kGroups; ++g) {
-    const auto q = normal_bf16(rng, c.d);
-    drv.push_cmd({core::kOpLoadAct, 1, false, c.d, 0, 0, 0});
+    const auto q = normal_bf16(rng, d);
+    drv.push_cmd({core::kOpLoadAct, 1, false, d, 0, 0, 0});
     drv.push_act(q, true);
     ASSERT_TRUE(drv.wait_status(200000));
     ASSERT_EQ(drv.results().back().error, 0);
@@ -99,10 +107,10 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
       ASSERT_EQ(m.map(g, 0, run), m.map(g, 0, 0) + run);
     }
     const uint32_t page = m.map(g, 0, 0), rows_n = runs * tps;
-    const model::WeightImage img(rtl_weight_layout(page), rtl_segment_format(), model::Dtype::kBf16, rows_n, c.d,
+    const model::WeightImage img(rtl_weight_layout(page), rtl_segment_format(), model::Dtype::kBf16, rows_n, d,
                                  bf16_row_bytes(keys[g], 0, rows_n));
     const auto ref = model::reference_gemv(img, q, IFC_RTL_PE_MACS);
-    drv.push_cmd({core::kOpGemv, 1, false, rows_n, c.d, page, 0});
+    drv.push_cmd({core::kOpGemv, 1, false, rows_n, d, page, 0});
     ASSERT_TRUE(drv.wait_status(4000000));
     const auto& res = drv.results();
     ASSERT_EQ(res.size(), rows_n + 1);
@@ -120,13 +128,14 @@ TEST_P(KvCore, DecodeAppendsTokenByTokenAndQkOverTheKPagesIsBitExact) {
     EXPECT_GT(flips, 100u) << "hardly any bit errors: the RBER case tests nothing";
   }
   std::printf("  D=%u, %u tokens x %u groups, %u-token stripes: %llu pages programmed, %llu raw bit errors corrected\n",
-              c.d, c.tokens, kGroups, tps, static_cast<unsigned long long>(m.pages_programmed()),
+              d, c.tokens, kGroups, tps, static_cast<unsigned long long>(m.pages_programmed()),
               static_cast<unsigned long long>(flips));
 }
 
+// D = 512, 512, 1024 and 128 at the default 256 B segments.
 INSTANTIATE_TEST_SUITE_P(Decode, KvCore,
-                         ::testing::Values(KvCase{512, 130, 0.0, 1}, KvCase{512, 130, 2e-4, 2},
-                                           KvCase{1024, 70, 1e-4, 3}, KvCase{128, 260, 0.0, 4}));
+                         ::testing::Values(KvCase{4, 130, 0.0, 1}, KvCase{4, 130, 2e-4, 2},
+                                           KvCase{8, 70, 1e-4, 3}, KvCase{1, 260, 0.0, 4}));
 
 TEST_F(KvCore, MalformedKvAppendGetsAnErrorAndTheNextCommandWorks) {
   const uint64_t seed = test_seed("KvCore.Malformed", 9);
@@ -135,7 +144,7 @@ TEST_F(KvCore, MalformedKvAppendGetsAnErrorAndTheNextCommandWorks) {
   NandCosim<Vifc_core> cosim(sim(), nand, rtl_cosim_params());
   CoreDriver drv(sim(), seed);
   sim().reset(4);
-  const auto k = normal_bf16(rng, 512), v = normal_bf16(rng, 512);
+  const auto k = normal_bf16(rng, 4 * kSegElems), v = normal_bf16(rng, 4 * kSegElems);  // D = 512 at 256 B
   drv.push_kv_append(5, 0, k, v);  // group slot 5
   drv.push_kv_append(0, 3, k, v);  // token 3 first
   drv.push_kv_append(0, 0, k, v);
@@ -161,18 +170,18 @@ TEST_F(KvCore, ProgramFailureIsReportedInTheStatusWordAndCsr) {
   CoreDriver drv(sim(), seed);
   sim().reset(4);
   sim().cycle();
-  constexpr uint32_t kD = 4096;  // S = 32 segments a row: 8 tokens a stripe
+  constexpr uint32_t kTps = 8, kD = kSegElems * rtl_kv_stripe_segs() / kTps;  // 8 tokens a stripe (D = 4096 at 256 B)
   const uint32_t fail_at = uint32_t(rng() % (2 * IFC_RTL_PLANES));  // one page of the first stripe pair
   cosim.fail_program(fail_at);
   std::vector<uint32_t> failed;
-  for (uint32_t t = 0; t < 16; ++t) {  // two stripe pairs
+  for (uint32_t t = 0; t < 2 * kTps; ++t) {  // two stripe pairs
     drv.push_kv_append(0, t, normal_bf16(rng, kD), normal_bf16(rng, kD));
     ASSERT_TRUE(drv.wait_status(2000000));
     ASSERT_EQ(drv.results().back().error, 0) << core::error_name(drv.results().back().error);
     failed.push_back(uint32_t(drv.results().back().raw));
     drv.results().clear();
   }
-  for (uint32_t t = 0; t < 16; ++t) EXPECT_EQ(failed[t], t == 7 ? 1u : 0u) << "append " << t << " (page " << fail_at << " failed)";
+  for (uint32_t t = 0; t < 2 * kTps; ++t) EXPECT_EQ(failed[t], t == kTps - 1 ? 1u : 0u) << "append " << t << " (page " << fail_at << " failed)";
   sim().cycle(10000);
   EXPECT_EQ(cosim.stats().programs, 4u * IFC_RTL_PLANES);
   EXPECT_EQ(cosim.stats().program_errors, 1u);

@@ -62,8 +62,13 @@ TEST_F(Reliability, ReadRetryRecoversUncorrectableSegmentsBitExact) {
 
 TEST_F(Reliability, StuckBitsWithinTheCorrectionLimitAreCorrected) {
   DamagedGemv d("stuck_bits", 22, 10);
+  // No random flips besides the stuck bits: the die's base RBER (1e-5) flips a bit of a second
+  // segment at this seed with 512 B segments (20 codewords of 4,288 bits), which would count twice.
+  d.nand.set_fixed_rber(0.0);
+  const auto fmt = rtl_segment_format();
+  const uint32_t codeword_bits = (fmt.payload_bytes + fmt.slot_bytes) * 8;  // 2,176 at 256 B segments
   std::vector<uint32_t> bits;
-  for (unsigned i = 0; i < IFC_RTL_ECC_T; ++i) bits.push_back(uint32_t(d.rng() % 2176));
+  for (unsigned i = 0; i < IFC_RTL_ECC_T; ++i) bits.push_back(uint32_t(d.rng() % codeword_bits));
   std::sort(bits.begin(), bits.end());
   bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
   d.invert_stream_bits(5, bits);
@@ -240,7 +245,9 @@ struct DecodeModel {
     if (dtype == 3) return 2;
     if (rows == 0 || rows >= 0x40000000u || k == 0 || k > IFC_RTL_ACT_MAX_K) return 3;
     if (!act_valid || act_k != k || (dtype == 1) != act_bf16) return 5;
-    const uint32_t elems = dtype == 1 ? 128 : dtype == 2 ? 512 : 256;
+    // Weights per segment: BF16, INT4, INT8 (128, 512, 256 at 256 B segments).
+    const uint32_t elems = dtype == 1 ? IFC_RTL_SEG_PAYLOAD_BYTES / 2
+                           : dtype == 2 ? IFC_RTL_SEG_PAYLOAD_BYTES * 2 : IFC_RTL_SEG_PAYLOAD_BYTES;
     const uint64_t spr = (uint64_t(k) + elems - 1) / elems;
     const uint64_t nsegs = uint64_t(rows) * spr;
     const uint64_t segs_per_page = uint64_t(IFC_RTL_PLANES) * (IFC_RTL_PAGE_DATA_BYTES / IFC_RTL_SEG_PAYLOAD_BYTES);
