@@ -95,6 +95,17 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
 
   /// The decode cases' set-up: D of each slot (segs x kSegElems; segs 0: 1, 2 or 4, drawn), the die,
   /// a random KV base page (core and model), the case's RBER; returns the append model.
+  // The token counts on both sides of every stripe boundary of a D-element slot up to `tokens`
+  // (where an ATTN crosses from programmed stripes into the open one). Fails the test, rather than
+  // looping forever, for a D that has no legal KV row on this core (no whole token per stripe).
+  static void insert_stripe_edges(std::set<uint32_t>& when, const model::KvAppendModel& m, uint32_t d, uint32_t g,
+                                  uint32_t tokens) {
+    const uint32_t tps = m.tokens_per_stripe(d);
+    ASSERT_GT(tps, 0u) << "D = " << d << " (slot " << g << ") is no legal KV row on this core";
+    for (uint32_t b = tps; b <= tokens; b += tps)
+      for (uint32_t n : {b - 1, b, b + 1}) when.insert(n);
+  }
+
   model::KvAppendModel decode_setup(const AttnCase& c, uint64_t seed, std::mt19937_64& rng, uint32_t (&d)[kGroups]) {
     for (uint32_t g = 0; g < kGroups; ++g) d[g] = (c.segs[g] ? c.segs[g] : (1u << (rng() % 3))) * kSegElems;
     CoreDriver& drv = bring_up(seed, c.ready_prob);
@@ -228,11 +239,8 @@ TEST_P(AttnCore, DecodeLayerAttentionIsBitExactTokenByToken) {
   // end, and a random sample in between.
   std::set<uint32_t> when[kGroups];
   for (uint32_t g = 0; g < kGroups; ++g) {
-    const uint32_t tps = m.tokens_per_stripe(d[g]);
-    ASSERT_GT(tps, 0u) << "D = " << d[g] << " (slot " << g << ") is no legal KV row on this core";
     for (uint32_t n : {1u, 2u, 5u, c.tokens}) when[g].insert(n);
-    for (uint32_t b = tps; b <= c.tokens; b += tps)
-      for (uint32_t n : {b - 1, b, b + 1}) when[g].insert(n);
+    ASSERT_NO_FATAL_FAILURE(insert_stripe_edges(when[g], m, d[g], g, c.tokens));
     for (int i = 0; i < 4; ++i) when[g].insert(1 + uint32_t(rng() % c.tokens));
   }
 
@@ -304,10 +312,7 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
   std::set<uint32_t> when;
   for (uint32_t n : {1u, 3u, c.tokens}) when.insert(n);
   for (uint32_t g = 0; g < kGroups; ++g) {
-    const uint32_t tps = m.tokens_per_stripe(d[g]);
-    ASSERT_GT(tps, 0u) << "D = " << d[g] << " (slot " << g << ") is no legal KV row on this core";
-    for (uint32_t b = tps; b <= c.tokens; b += tps)
-      for (uint32_t n : {b - 1, b, b + 1}) when.insert(n);
+    ASSERT_NO_FATAL_FAILURE(insert_stripe_edges(when, m, d[g], g, c.tokens));
   }
   for (int i = 0; i < 3; ++i) when.insert(1 + uint32_t(rng() % c.tokens));
   std::vector<model::ActVector> keys[kGroups], values[kGroups];
