@@ -14,13 +14,13 @@ COLS       ?= 4096
 # Debian packages the project needs (CONVENTIONS.md "Tools and how they install").
 DEB_PKGS := cmake ninja-build g++ make python3 verilator yosys gtkwave z3 xvfb \
             libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev opensta python3-matplotlib \
-            imagemagick
+            imagemagick valgrind
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CMAKE_FLAGS := -G $(GENERATOR) -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_SANITIZE=$(SANITIZE)
 
 .PHONY: help deps build run run-read test test-slow sim lint wave wave-png wave-filters bench synth synth-sweep netlist netlist-blocks clean \
-        calibrate calibrate-kv reproduce report report-check docs-blocks reliability test-seg512 test-macs2 test-variant
+        calibrate calibrate-kv sim-cost reproduce report report-check docs-blocks reliability test-seg512 test-macs2 test-variant
 
 help: ## List the targets
 	@echo "openifc: in-flash computing for LLM inference (after NVLLM and KVNAND)"
@@ -124,6 +124,18 @@ test-macs2: ## The system tests on a core with 2 MACs per lane (make test-varian
 
 synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, segment, ECC t, correctors (SWEEP_UTIL=none: area only)
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
+
+# Instructions per simulated cycle, by block, under callgrind: repeatable to the instruction, where
+# wall-clock speed moves 10-20% between runs on a shared machine (docs/core.md, Simulation speed).
+SIM_COST_ROWS ?= 32
+SIM_COST_DIR   = $(BUILD)/sim-cost-$(notdir $(basename $(CORE)))
+sim-cost: deps ## Simulation cost in instructions per simulated cycle by block (callgrind, ~1 min; CORE=<config>)
+	[ -f $(SIM_COST_DIR)/build.ninja ] || cmake -S . -B $(SIM_COST_DIR) -G $(GENERATOR) \
+	  -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_BENCH_MARCH=x86-64-v3
+	cmake --build $(SIM_COST_DIR) -j $(JOBS) --target bench_gemv
+	mkdir -p $(BUILD)/bench
+	python3 scripts/sim_cost.py --bench $(SIM_COST_DIR)/tb/bench/bench_gemv --rows $(SIM_COST_ROWS) \
+	  --out $(BUILD)/bench/sim_cost_$(notdir $(basename $(CORE))).json
 
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc
