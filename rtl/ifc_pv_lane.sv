@@ -80,7 +80,14 @@ module ifc_pv_lane #(
 
   for (genvar e = 0; e < Macs; e++) begin : g_mac
     logic [31:0] prod, acc_in;
-    assign prod   = ifc_pkg::bf16_mul_fp32(p_q, s_v_q[e*16 +: 16]);
+    // Operand isolation as the adder's en_i: the product is used (acc_we) only in a valid
+    // accumulate cycle and is 0 otherwise. Its operands are registers that hold between tokens, so
+    // in silicon this is an AND on the result; in simulation the product is not evaluated in the
+    // cycles without a V beat, i.e. in every GEMV cycle (Verilator keeps the if).
+    always_comb begin
+      prod = '0;
+      if (s_valid_q) prod = ifc_pkg::bf16_mul_fp32(p_q, s_v_q[e*16 +: 16]);
+    end
     assign acc_in = s_first_q ? 32'd0 : acc_rdata[e*32 +: 32];
     // en_i: operand isolation, the sum is only written (acc_we) in a valid accumulate cycle.
     ifc_fp32_add u_add (.en_i(s_valid_q), .a_i(acc_in), .b_i(prod), .sum_o(acc_wdata[e*32 +: 32]));
