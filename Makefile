@@ -126,7 +126,7 @@ synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, seg
 	python3 scripts/synth_sweep.py --build $(BUILD) --util $(SWEEP_UTIL)
 
 # Instructions per simulated cycle, by block, under callgrind: repeatable to the instruction, where
-# wall-clock speed moves 10-20% between runs on a shared machine (docs/core.md, Simulation speed).
+# wall-clock speed moves 10-20% between runs on a shared machine (docs/core.md, "Simulation speed").
 SIM_COST_ROWS ?= 32
 SIM_COST_DIR   = $(BUILD)/sim-cost-$(notdir $(basename $(CORE)))
 sim-cost: deps ## Simulation cost in instructions per simulated cycle by block (callgrind, ~1 min; CORE=<config>)
