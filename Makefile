@@ -128,14 +128,15 @@ synth-sweep: deps ## Area vs NAND utilization at RBER 1e-4 over lanes, MACs, seg
 # Instructions per simulated cycle, by block, under callgrind: repeatable to the instruction, where
 # wall-clock speed moves 10-20% between runs on a shared machine (docs/core.md, "Simulation speed").
 SIM_COST_ROWS ?= 32
-SIM_COST_DIR   = $(BUILD)/sim-cost-$(notdir $(basename $(CORE)))
+SIM_COST_NAME  = $(notdir $(basename $(CORE)))
+SIM_COST_DIR   = $(BUILD)/sim-cost-$(SIM_COST_NAME)
 sim-cost: deps ## Simulation cost in instructions per simulated cycle by block (callgrind, ~1 min; CORE=<config>)
 	[ -f $(SIM_COST_DIR)/build.ninja ] || cmake -S . -B $(SIM_COST_DIR) -G $(GENERATOR) \
 	  -DIFC_CORE_CONFIG=$(abspath $(CORE)) -DIFC_BENCH_MARCH=x86-64-v3
 	cmake --build $(SIM_COST_DIR) -j $(JOBS) --target bench_gemv
 	mkdir -p $(BUILD)/bench
 	python3 scripts/sim_cost.py --bench $(SIM_COST_DIR)/tb/bench/bench_gemv --rows $(SIM_COST_ROWS) \
-	  --out $(BUILD)/bench/sim_cost_$(notdir $(basename $(CORE))).json
+	  --out $(BUILD)/bench/sim_cost_$(SIM_COST_NAME).json
 
 calibrate: deps $(BUILD)/build.ninja ## System-simulator calibration from cycle-exact RTL GEMV runs (~10 min; updates configs/calibration/default.json)
 	cmake --build $(BUILD) -j $(JOBS) --target ifc

@@ -113,7 +113,8 @@ def measure(bench, rows, rber, workdir):
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}", bench, js,
                     str(rows), "11008", str(rber)], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    gemv = json.load(open(js))
+    with open(js) as f:
+        gemv = json.load(f)
     model_ir, evals, run_ir = parse_inclusive(
         annotate(cg, "--tree=caller", "--inclusive=yes", "--threshold=100", "--auto=no"))
     if not evals:
@@ -156,8 +157,9 @@ def main():
         print(f"   testbench  {r['testbench_instr_per_cycle']:8.0f} (driver, NAND model, reference checks)")
         for k, v in sorted(r["blocks_instr_per_cycle"].items(), key=lambda kv: -kv[1]):
             print(f"     {v:8.0f}  {k}")
-    json.dump({"benchmark": "sim_cost", "unit": "instructions per simulated cycle (callgrind)",
-               "runs": res}, open(a.out, "w"), indent=1)
+    with open(a.out, "w") as f:
+        json.dump({"benchmark": "sim_cost", "unit": "instructions per simulated cycle (callgrind)",
+                   "runs": res}, f, indent=1)
     print(f"saved {a.out}")
     if not all(r["bit_exact"] for r in res):
         sys.exit("sim_cost: a GEMV was not bit-exact")

@@ -266,9 +266,7 @@ nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
   nlohmann::json arr = nlohmann::json::array();
   fmt::print("{:>8} {:>14} {:>10} {:>12} {:>10} {:>8} {:>12} {:>10} {:>8} {:>6}\n", "context", "one_at_a_time", "us",
              "attn_multi", "us", "speedup", "ceiling", "us", "max_spd", "exact");
-  const tb::CosimParams cp = tb::rtl_cosim_params();
-  const uint64_t t_read_cycles = uint64_t(std::ceil(double(nand.config().t_read_ns) / cosim.period_ns() - 1e-9));  // as NandCosim
-  const uint64_t page_beats = (cp.page_data_bytes + cp.page_spare_bytes) / cp.bond_bytes;
+  const uint32_t planes = tb::rtl_cosim_params().planes;
   auto run = [&](void) {
     for (uint64_t guard = 0; guard < 400000000 && (drv.results().empty() || !drv.results().back().is_status); ++guard)
       sim.cycle();
@@ -321,8 +319,8 @@ nlohmann::json bench_multi(const std::vector<uint32_t>& contexts) {
     drv.push_cmd({tb::core::kOpAttnMulti, 1, false, ctx, (1u << kGroups) - 1, 0, 0});
     run();
     const uint64_t par_cycles = sim.cycles() - m0;
-    const uint64_t pages_per_plane = (cosim.stats().pages_sensed - sensed0) / cp.planes;
-    const uint64_t ceil_cycles = pages_per_plane * t_read_cycles + page_beats;
+    const uint64_t pages_per_plane = (cosim.stats().pages_sensed - sensed0) / planes;
+    const uint64_t ceil_cycles = pages_per_plane * cosim.t_read_cycles() + cosim.page_beats();
     {
       const auto& res = drv.results();
       exact = exact && res.size() == kGroups * kD + 1 && res.back().error == 0;

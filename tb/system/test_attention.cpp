@@ -93,11 +93,9 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
     return *drv_;
   }
 
-  /// The decode cases' set-up: D of each slot (segs x kSegElems; segs 0: 1, 2 or 4, drawn), the die,
-  /// a random KV base page (core and model), the case's RBER; returns the append model.
-  // The token counts on both sides of every stripe boundary of a D-element slot up to `tokens`
-  // (where an ATTN crosses from programmed stripes into the open one). Fails the test, rather than
-  // looping forever, for a D that has no legal KV row on this core (no whole token per stripe).
+  /// The token counts on both sides of every stripe boundary of a D-element slot up to `tokens`
+  /// (where an ATTN crosses from programmed stripes into the open one). Fails the test, rather than
+  /// looping forever, for a D that has no legal KV row on this core (no whole token per stripe).
   static void insert_stripe_edges(std::set<uint32_t>& when, const model::KvAppendModel& m, uint32_t d, uint32_t g,
                                   uint32_t tokens) {
     const uint32_t tps = m.tokens_per_stripe(d);
@@ -106,6 +104,8 @@ class AttnCore : public RtlFixture<Vifc_core>, public ::testing::WithParamInterf
       for (uint32_t n : {b - 1, b, b + 1}) when.insert(n);
   }
 
+  /// The decode cases' set-up: D of each slot (segs x kSegElems; segs 0: 1, 2 or 4, drawn), the die,
+  /// a random KV base page (core and model), the case's RBER; returns the append model.
   model::KvAppendModel decode_setup(const AttnCase& c, uint64_t seed, std::mt19937_64& rng, uint32_t (&d)[kGroups]) {
     for (uint32_t g = 0; g < kGroups; ++g) d[g] = (c.segs[g] ? c.segs[g] : (1u << (rng() % 3))) * kSegElems;
     CoreDriver& drv = bring_up(seed, c.ready_prob);
@@ -363,9 +363,10 @@ TEST_P(AttnMulti, MultiGroupDecodeIsBitExact) {
   // them: bit-exact, and its counters show that GEMV alone.
   uint32_t gs = 0, runs = 0;
   for (uint32_t g = 0; g < kGroups; ++g) {
-    if (c.tokens / m.tokens_per_stripe(d[g]) > runs) {
+    const uint32_t stripes = c.tokens / m.tokens_per_stripe(d[g]);
+    if (stripes > runs) {
       gs = g;
-      runs = c.tokens / m.tokens_per_stripe(d[g]);
+      runs = stripes;
     }
   }
   if (runs > 0) {

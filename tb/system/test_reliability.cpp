@@ -245,10 +245,8 @@ struct DecodeModel {
     if (dtype == 3) return 2;
     if (rows == 0 || rows >= 0x40000000u || k == 0 || k > IFC_RTL_ACT_MAX_K) return 3;
     if (!act_valid || act_k != k || (dtype == 1) != act_bf16) return 5;
-    // Weights per segment: BF16, INT4, INT8 (128, 512, 256 at 256 B segments).
-    const uint32_t elems = dtype == 1 ? IFC_RTL_SEG_PAYLOAD_BYTES / 2
-                           : dtype == 2 ? IFC_RTL_SEG_PAYLOAD_BYTES * 2 : IFC_RTL_SEG_PAYLOAD_BYTES;
-    const uint64_t spr = (uint64_t(k) + elems - 1) / elems;
+    // dtype 0..2 is model::Dtype's encoding (INT8, BF16, INT4); 3 was refused above.
+    const uint64_t spr = rtl_weight_layout().segs_per_row(model::Dtype(dtype), k);
     const uint64_t nsegs = uint64_t(rows) * spr;
     const uint64_t segs_per_page = uint64_t(IFC_RTL_PLANES) * (IFC_RTL_PAGE_DATA_BYTES / IFC_RTL_SEG_PAYLOAD_BYTES);
     if (base >= IFC_RTL_PAGES_PER_PLANE || nsegs >= (1ull << 32) ||
